@@ -1,0 +1,42 @@
+# Two commands do all the set-up: `make serve` and `make test`.
+# Both create .venv from requirements.lock when it is missing or out of date.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+# Material prints an end-of-life notice on every build; we pin mkdocs<2 anyway.
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: serve test build lock clean
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+serve: $(STAMP)
+	@echo "日本語:  http://$(HOST):$(PORT)/"
+	@echo "English: http://$(HOST):$(PORT)/en/"
+	$(BIN)/mkdocs serve --dev-addr $(HOST):$(PORT) --watch src
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+build: $(STAMP)
+	$(BIN)/mkdocs build --strict
+
+# Re-resolve every pin to the newest versions pyproject.toml allows.
+lock:
+	rm -rf $(VENV)-lock
+	$(PYTHON) -m venv $(VENV)-lock
+	$(VENV)-lock/bin/python -m pip install --quiet --disable-pip-version-check ".[dev]"
+	$(VENV)-lock/bin/python -m pip freeze --exclude lambda-puzzle > requirements.lock
+	rm -rf $(VENV)-lock build
+
+clean:
+	rm -rf $(VENV) site .pytest_cache .hypothesis

@@ -1,0 +1,51 @@
+"""The addition network: a toy that makes the 4.5.1 puzzle visible.
+
+The idea comes from a reader's blog post (経理と機械学習, 2021): shrink the network
+until the loss is a sum you can do in your head, then watch what the lambda returns.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+from numpy.typing import NDArray
+
+
+class AdditionNet:
+    """A "network" whose only parameter is a 1x1 array `w`.
+
+    `predict(x) = x + w` and `loss(x, t) = predict(x) + t`, so with `w = 100`,
+    `x = 2` and `t = 5` the loss is 107, and it changes by exactly one when `w`
+    does.
+
+    Args:
+        w: The starting weight. An integer by default, so that the printed loss
+            is an integer too.
+
+    Examples:
+        >>> net = AdditionNet()
+        >>> net.params["w"]
+        array([[100]])
+        >>> net.loss(2, 5)
+        107
+    """
+
+    def __init__(self, w: int | float = 100) -> None:
+        self.params: dict[str, NDArray[np.number]] = {"w": np.array([[w]])}
+
+    def predict(self, x: int | float) -> NDArray[np.number]:
+        """Return `x + w`, reading `self.params["w"]` at call time."""
+        return x + self.params["w"]
+
+    def loss(self, x: int | float, t: int | float) -> int | float:
+        """Return `predict(x) + t` as a plain Python number."""
+        return (self.predict(x) + t).item()
+
+    def loss_W(self, x: int | float, t: int | float) -> Callable[[object], int | float]:
+        """Build the same kind of lambda as the book's 4.5.1: `lambda W: self.loss(x, t)`.
+
+        The returned function ignores its argument. What it returns depends only
+        on what `self.params["w"]` holds at the moment it is called.
+        """
+        return lambda W: self.loss(x, t)

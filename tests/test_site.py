@@ -1,0 +1,90 @@
+"""The built site: `mkdocs build --strict`, then checks on the HTML a reader gets."""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.doc_harness import load_page
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("site")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)],
+        cwd=ROOT, env=env, capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    warnings = [line for line in (result.stdout + result.stderr).splitlines() if "WARNING" in line]
+    assert warnings == []
+    return out
+
+
+def html_of(site: Path, page: Path) -> str:
+    """The built HTML of a source page such as docs/en/api.md."""
+    lang, *rest = page.relative_to(DOCS).with_suffix("").parts
+    parts = [] if lang == "ja" else [lang]
+    if rest != ["index"]:
+        parts += rest
+    return (site.joinpath(*parts) / "index.html").read_text("utf-8")
+
+
+def article(html: str) -> str:
+    return html[html.index("<article") : html.index("</article>")]
+
+
+SOURCES = sorted(DOCS.rglob("*.md"))
+
+
+def test_both_languages_are_built_with_their_lang_attribute(site):
+    assert '<html lang="ja"' in (site / "index.html").read_text("utf-8")
+    assert '<html lang="en"' in (site / "en" / "index.html").read_text("utf-8")
+
+
+@pytest.mark.parametrize("page", SOURCES, ids=lambda p: str(p.relative_to(DOCS)))
+def test_every_fence_renders_as_code(site, page):
+    # A fence header Material cannot read renders as a paragraph that swallows
+    # the text after it, and --strict does not notice.
+    body = article(html_of(site, page))
+    assert "```" not in body
+    blocks = load_page(page).blocks
+    assert body.count('<div class="language-output highlight">') == sum(
+        b.lang == "output" for b in blocks
+    )
+    # >=: the API pages add the docstrings' examples to the page's own blocks.
+    assert body.count('<div class="language-python highlight">') >= sum(
+        b.lang == "python" for b in blocks
+    )
+
+
+def test_no_third_party_requests_in_the_html(site):
+    offenders = {}
+    for html_file in site.rglob("*.html"):
+        html = html_file.read_text("utf-8")
+        found = re.findall(r'<(?:script|link|img|iframe)[^>]+(?:src|href)="(https?:)?//[^"]+"', html)
+        found += re.findall(r"fonts\.(?:googleapis|gstatic)\.com|unpkg\.com|jsdelivr\.net", html)
+        if found:
+            offenders[str(html_file.relative_to(site))] = found
+    assert offenders == {}
+
+
+@pytest.mark.parametrize("lang", ["", "en/"])
+def test_api_reference_is_rendered_from_docstrings(site, lang):
+    html = (site / lang / "api" / "index.html").read_text("utf-8")
+    for anchor in (
+        "gradient.numerical_gradient",
+        "two_layer_net.TwoLayerNet.numerical_gradient",
+        "two_layer_net.TwoLayerNet.gradient",
+        "addition_net.AdditionNet.loss_W",
+        "functions.cross_entropy_error",
+    ):
+        assert f'id="lambda_puzzle.{anchor}"' in html
+    assert "is changed while" in html  # a phrase of numerical_gradient's docstring
