@@ -88,3 +88,19 @@ def test_api_reference_is_rendered_from_docstrings(site, lang):
     ):
         assert f'id="lambda_puzzle.{anchor}"' in html
     assert "is changed while" in html  # a phrase of numerical_gradient's docstring
+
+
+@pytest.mark.parametrize("lang", ["", "en/"])
+def test_the_addition_network_page_shows_107_then_108(site, lang):
+    body = article((site / lang / "addition-network" / "index.html").read_text("utf-8"))
+    outputs = re.findall(r'<div class="language-output highlight"><pre>.*?</pre></div>', body, re.S)
+    text = [re.sub(r"<[^>]+>", "", o).split() for o in outputs]
+    assert ["107"] in text and ["108"] in text
+    assert text.index(["108"]) > text.index(["107"])
+
+
+@pytest.mark.parametrize("lang", ["", "en/"])
+def test_the_names_diagram_is_served_with_the_page(site, lang):
+    html = (site / lang / "why-it-works" / "index.html").read_text("utf-8")
+    src = re.search(r'<img[^>]+src="([^"]+names-and-objects\.svg)"', html)[1]
+    assert (site / lang / "why-it-works" / src).resolve().is_file()

@@ -1,0 +1,76 @@
+"""Compare a Japanese page with its English twin: same code, same output, same heading ids."""
+
+from __future__ import annotations
+
+import io
+import re
+import tokenize
+
+from tests.doc_harness import OUTPUT_LANG, PYTHON_LANGS, parse_page
+
+HEADING = re.compile(r"^(?P<level>#{1,6})[ \t]+(?P<text>.*?)[ \t]*$")
+EXPLICIT_ID = re.compile(r"\{[ \t]*#(?P<id>[A-Za-z][\w-]*)[ \t]*\}$")
+
+
+def without_comments(code: str) -> str:
+    """Python code with its comments and trailing spaces removed; the rest untouched."""
+    lines = code.splitlines()
+    for token in tokenize.generate_tokens(io.StringIO(code).readline):
+        if token.type == tokenize.COMMENT:
+            row, col = token.start
+            lines[row - 1] = lines[row - 1][:col]
+    return "\n".join(line.rstrip() for line in lines).strip("\n")
+
+
+def code_signature(text: str) -> list[tuple]:
+    """What must not differ between languages: every block's code (comments aside) and output."""
+    signature = []
+    for block in parse_page(text).blocks:
+        if block.lang == OUTPUT_LANG:
+            continue  # compared as the expected output of its python block
+        code = without_comments(block.code) if block.lang in PYTHON_LANGS else block.code
+        signature.append((block.line, block.lang, sorted(block.options), code, block.expected_output))
+    return signature
+
+
+def heading_ids(text: str) -> list[tuple[int, str, str | None]]:
+    """(line, level, explicit id or None) for every ATX heading outside code fences."""
+    fence_lines = set()
+    lines = text.splitlines()
+    in_fence = None
+    for number, line in enumerate(lines, start=1):
+        stripped = line.strip()
+        if in_fence:
+            fence_lines.add(number)
+            if stripped.startswith(in_fence) and stripped.strip("`~") == "":
+                in_fence = None
+        elif stripped.startswith(("```", "~~~")):
+            fence_lines.add(number)
+            in_fence = stripped[:3]
+    found = []
+    for number, line in enumerate(lines, start=1):
+        m = HEADING.match(line)
+        if m and number not in fence_lines:
+            explicit = EXPLICIT_ID.search(m["text"])
+            found.append((number, m["level"], explicit["id"] if explicit else None))
+    return found
+
+
+def compare_pages(ja: str, en: str) -> list[str]:
+    """Every difference between two translations that the site must not have."""
+    problems = []
+    ja_code, en_code = code_signature(ja), code_signature(en)
+    if len(ja_code) != len(en_code):
+        problems.append(f"ja has {len(ja_code)} code blocks, en has {len(en_code)}")
+    for (ja_line, *ja_block, ja_output), (en_line, *en_block, en_output) in zip(ja_code, en_code):
+        if ja_block != en_block:
+            problems.append(f"code differs: ja line {ja_line}, en line {en_line}")
+        elif ja_output != en_output:
+            problems.append(f"output differs: ja line {ja_line}, en line {en_line}")
+    ja_ids = [(level, id_) for _, level, id_ in heading_ids(ja)]
+    en_ids = [(level, id_) for _, level, id_ in heading_ids(en)]
+    if ja_ids != en_ids:
+        problems.append(f"headings differ: ja {ja_ids}, en {en_ids}")
+    for lang, text in (("ja", ja), ("en", en)):
+        problems += [f"{lang} line {n}: heading has no explicit {{ #id }}" for n, _, i in heading_ids(text) if i is None]
+    return problems
