@@ -1,0 +1,135 @@
+"""`make serve`: it serves both languages, reloads on changes to docs/ and src/, and stops cleanly."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.fixtures import MKDOCS_ENV, ROOT
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get(url: str, timeout: float = 10) -> str:
+    with urllib.request.urlopen(url, timeout=timeout) as response:
+        return response.read().decode("utf-8")
+
+
+def wait_until_serving(url: str, proc: subprocess.Popen, seconds: float = 90) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"the server exited with {proc.returncode}:\n{proc.stdout.read()}")
+        try:
+            get(url, timeout=2)
+            return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.2)
+    pytest.fail(f"nothing served at {url} after {seconds} s")
+
+
+def stop(proc: subprocess.Popen) -> str:
+    """Ctrl+C, as a contributor stops it: the whole process group gets SIGINT."""
+    os.killpg(proc.pid, signal.SIGINT)
+    try:
+        output, _ = proc.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        output, _ = proc.communicate()
+        pytest.fail(f"the server ignored Ctrl+C for 30 s:\n{output}")
+    return output
+
+
+def port_is_closed(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) != 0
+
+
+def test_make_serve_serves_both_languages_and_stops_cleanly():
+    port = free_port()
+    proc = subprocess.Popen(
+        ["make", "--no-print-directory", "serve", f"PORT={port}"],
+        cwd=ROOT, env=MKDOCS_ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        text=True, start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_serving(base + "/", proc)
+        pages = {path: get(base + path) for path in ("/", "/en/", "/api/", "/en/api/")}
+    finally:
+        output = stop(proc)
+    assert '<html lang="ja"' in pages["/"] and '<html lang="en"' in pages["/en/"]
+    assert "TwoLayerNet" in pages["/"] and "TwoLayerNet" in pages["/en/"]
+    for path in ("/api/", "/en/api/"):
+        assert 'id="lambda_puzzle.gradient.numerical_gradient"' in pages[path]
+    assert f"日本語:  {base}/" in output and f"English: {base}/en/" in output
+    assert "Traceback" not in output
+    assert port_is_closed(port)
+
+
+@pytest.fixture
+def project_copy(tmp_path) -> Path:
+    """The site's sources in a temporary folder, so the reload test edits nothing of ours."""
+    for name in ("docs", "src", "overrides"):
+        shutil.copytree(ROOT / name, tmp_path / name)
+    shutil.copy(ROOT / "mkdocs.yml", tmp_path)
+    return tmp_path
+
+
+def current_epoch(html: str) -> tuple[str, str]:
+    found = re.search(r"livereload\((\d+), (\d+)\)", html)
+    assert found, "mkdocs serve injected no live-reload script"
+    return found[1], found[2]
+
+
+def wait_for_reload(base: str, html: str) -> None:
+    epoch, request = current_epoch(html)
+    # The server answers this long poll with a newer epoch once a rebuild is done.
+    answer = get(f"{base}/livereload/{epoch}/{request}", timeout=90)
+    assert int(answer) > int(epoch)
+
+
+def test_serve_rebuilds_and_reloads_when_docs_or_src_change(project_copy):
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "-f", str(project_copy / "mkdocs.yml"),
+         "--dev-addr", f"127.0.0.1:{port}", "--watch", str(project_copy / "src")],
+        cwd=project_copy, env=MKDOCS_ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        text=True, start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_serving(base + "/en/", proc)
+        page = project_copy / "docs" / "en" / "index.md"
+        html = get(base + "/en/")
+        page.write_text(page.read_text("utf-8") + "\nA sentence added while serving.\n", "utf-8")
+        wait_for_reload(base, html)
+        assert "A sentence added while serving." in get(base + "/en/")
+
+        module = project_copy / "src" / "lambda_puzzle" / "gradient.py"
+        html = get(base + "/en/api/")
+        module.write_text(
+            module.read_text("utf-8").replace("Estimate the gradient", "Estimate (edited) the gradient", 1),
+            "utf-8",
+        )
+        wait_for_reload(base, html)
+        assert "Estimate (edited) the gradient" in get(base + "/en/api/")
+    finally:
+        output = stop(proc)
+    assert "Traceback" not in output
+    assert port_is_closed(port)
