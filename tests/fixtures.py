@@ -71,8 +71,16 @@ def site(site_build) -> Path:
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    served: list[tuple[str, int]]  # (path, bytes) of every file sent, for the byte budget
+
     def log_message(self, format, *args):  # noqa: A002 - the name is the base class's
         pass
+
+    def send_head(self):
+        body = super().send_head()
+        if body is not None and hasattr(body, "fileno"):
+            self.served.append((self.path, os.fstat(body.fileno()).st_size))
+        return body
 
     def handle(self):
         try:
@@ -81,11 +89,14 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
             pass  # the browser moved on before a response was finished
 
 
+SERVED: list[tuple[str, int]] = []
+
+
 @pytest.fixture(scope="session")
 def site_url(site) -> str:
     """The built site served on 127.0.0.1, on a free port, for the session."""
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    handler = type("Handler", (_QuietHandler,), {"served": SERVED})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(site)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"

@@ -10,10 +10,6 @@ from lambda_puzzle import functions
 from lambda_puzzle.two_layer_net import PARAM_NAMES
 
 
-def relative_error(a, b):
-    return np.linalg.norm(a - b) / max(np.linalg.norm(a) + np.linalg.norm(b), 1e-300)
-
-
 @settings(max_examples=25, deadline=None)
 @given(
     seed=st.integers(0, 2**32 - 1),
@@ -54,12 +50,13 @@ def assert_gradients_agree(seed, sizes, batch, one_hot, weight_init_std):
     numerical = net.numerical_gradient(x, t)
     backprop = net.gradient(x, t)
     for key in PARAM_NAMES:
-        assert numerical[key].shape == net.params[key].shape
-        if np.linalg.norm(backprop[key]) < 1e-7:
-            # Both are tiny; the numerical one is then all rounding noise.
-            np.testing.assert_allclose(numerical[key], backprop[key], atol=1e-8)
-        else:
-            assert relative_error(numerical[key], backprop[key]) < 1e-6, key
+        a, b = numerical[key], backprop[key]
+        assert a.shape == net.params[key].shape
+        # Relative error below 1e-6, over a floor for rounding: each loss evaluation
+        # is exact to ~1e-16, so the numerical gradient carries noise of ~1e-16 / h
+        # = 1e-12 per element. At the default weight scale some gradients are only
+        # ~1e-7, where that noise alone is a relative error of 1e-5.
+        assert np.linalg.norm(a - b) <= 1e-6 * (np.linalg.norm(a) + np.linalg.norm(b)) + 1e-10, key
 
 
 def test_numerical_gradient_restores_every_parameter():
