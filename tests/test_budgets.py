@@ -13,13 +13,14 @@ BUDGETS = json.loads(Path(__file__).with_name("budgets.json").read_text("utf-8")
 
 
 def plain_config(tmp_path: Path) -> Path:
-    """Our mkdocs.yml with every plugin removed (no i18n, search or mkdocstrings)."""
+    """Our mkdocs.yml with every plugin and hook removed (no i18n, search or mkdocstrings)."""
     config = tmp_path / "plain.yml"
     config.write_text(
         f"INHERIT: {ROOT / 'mkdocs.yml'}\n"
         f"docs_dir: {DOCS}\n"
         f"theme:\n  custom_dir: {ROOT / 'overrides'}\n"
         "plugins: []\n"
+        "hooks: []\n"  # the search hook works on the i18n plugin's output
         "nav: null\n"  # the nav names ja/ pages as the i18n plugin sees them
         "strict: false\n",  # without mkdocstrings, ::: lines are plain text
         "utf-8",

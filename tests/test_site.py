@@ -1,5 +1,6 @@
 """The built site: `mkdocs build --strict`, then checks on the HTML a reader gets."""
 
+import json
 import re
 from pathlib import Path
 
@@ -97,3 +98,15 @@ def test_the_names_diagram_is_served_with_the_page(site, lang):
     html = (site / lang / "why-it-works" / "index.html").read_text("utf-8")
     src = re.search(r'<img[^>]+src="([^"]+names-and-objects\.svg)"', html)[1]
     assert (site / lang / "why-it-works" / src).resolve().is_file()
+
+
+def test_each_language_has_its_own_search_index(site):
+    ja = json.loads((site / "search" / "search_index.json").read_text("utf-8"))
+    en = json.loads((site / "en" / "search" / "search_index.json").read_text("utf-8"))
+    assert ja["docs"] and en["docs"]
+    assert not any(d["location"].startswith("en/") for d in ja["docs"])
+    assert {d["title"] for d in en["docs"]} >= {"The addition network", "Why it works"}
+    assert "足し算ネットワーク" not in {d["title"] for d in en["docs"]}
+    assert en["config"]["lang"] == ["en"]
+    # English pages look for their index under /en/.
+    assert '"base":"../../en/"' in (site / "en" / "faq" / "index.html").read_text("utf-8")
