@@ -115,18 +115,14 @@ def browser_missing() -> str | None:
 
 
 @pytest.fixture(scope="session")
-def browser():
+def chromium() -> Path:
+    """The browser's path; skips the test (fails it in CI) when there is none."""
     missing = browser_missing()
     if missing:
         if os.environ.get("CI"):
             pytest.fail(f"browser tests cannot run in CI: {missing}")
         pytest.skip(f"browser tests not run: {missing}")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    return CHROMIUM
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:

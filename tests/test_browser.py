@@ -1,11 +1,13 @@
 """The site as readers get it: every page of both languages in a real Chromium.
 
-Each page is visited once (with its language switch, copy button and axe-core run)
-and the tests below check what that visit recorded.
+All pages are visited once, a few at a time, at the start (with the language
+switch, the copy button, axe-core and the searches); the tests below check what
+those visits recorded.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from dataclasses import dataclass, field
@@ -14,7 +16,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.fixtures import LANGUAGES, PAGE_NAMES, ROOT, SERVED, page_url
+from tests.fixtures import CHROMIUM_ARGS, LANGUAGES, PAGE_NAMES, ROOT, SERVED, page_url
 
 SCREENSHOTS = ROOT / "screenshots"
 BUDGETS = json.loads((Path(__file__).with_name("budgets.json")).read_text("utf-8"))
@@ -23,6 +25,26 @@ OUTPUT_LABEL = {"ja": "出力", "en": "Output"}
 PAGES = [(lang, name) for lang in LANGUAGES for name in PAGE_NAMES]
 SCREENSHOT_PAGES = ("index.md", "addition-network.md")
 DEVICES = {"desktop": (1280, 800), "phone": (390, 844)}
+PAGES_AT_ONCE = 3
+SEARCHES = [
+    # (language, query, pages that must be among the results)
+    ("ja", "ラムダ", {"", "addition-network/", "code-path/", "why-it-works/", "faq/"}),
+    ("ja", "暗算", {"addition-network/"}),  # only inside a paragraph
+    ("en", "lambda", {"en/", "en/addition-network/", "en/code-path/", "en/why-it-works/", "en/faq/"}),
+    ("en", "intuition", {"en/addition-network/"}),  # only inside a paragraph
+]
+OUTPUT_STYLE = """() => {
+    const out = document.querySelector('article .language-output');
+    const code = document.querySelector('article .language-python pre > code');
+    if (!out || !code) return null;
+    return {
+        label: getComputedStyle(out, '::before').content,
+        outputBackground: getComputedStyle(out.querySelector('pre > code')).backgroundColor,
+        codeBackground: getComputedStyle(code).backgroundColor,
+        outputBorder: getComputedStyle(out.querySelector('pre')).borderLeftWidth,
+    };
+}"""
+COPY_BUTTON = "article div.highlight pre > nav button[data-md-type=copy]"
 
 
 @dataclass
@@ -39,105 +61,146 @@ class Visit:
     first_code: str | None = None
     output_style: dict | None = None
     serious_violations: list[str] = field(default_factory=list)
-    bytes_loaded: int = 0
 
 
-def _watch(page, base: str, visit: Visit) -> None:
-    def refuse(route):
+async def _open(context, base: str, visit: Visit):
+    page = await context.new_page()
+
+    async def refuse(route):
         visit.foreign.append(route.request.url)
-        route.abort()
+        await route.abort()
 
     # Only requests that leave the local server are routed (and refused): routing
     # every request through Python would slow each page down.
-    page.route(re.compile(rf"^(?!{re.escape(base)}/)"), refuse)
+    await page.route(re.compile(rf"^(?!{re.escape(base)}/)"), refuse)
     page.on("console", lambda m: m.type == "error" and visit.console_errors.append(m.text))
     page.on("pageerror", lambda e: visit.console_errors.append(str(e)))
     page.on("requestfailed", lambda r: visit.failed.append(f"{r.url} {r.failure}"))
     page.on("response", lambda r: r.status >= 400 and visit.failed.append(f"{r.url} HTTP {r.status}"))
+    return page
 
 
-@pytest.fixture(scope="session")
-def context(browser, site_url):
-    ctx = browser.new_context(
-        viewport={"width": 1280, "height": 800},
-        permissions=["clipboard-read", "clipboard-write"],
-    )
-    yield ctx
-    ctx.close()
+async def _visit(context, axe, clipboard: asyncio.Lock, base: str, lang: str, name: str) -> Visit:
+    visit = Visit()
+    page = await _open(context, base, visit)
+    # networkidle: the search worker fetches its scripts and the index after load.
+    await page.goto(base + page_url(name, lang), wait_until="networkidle")
+    visit.html_lang = await page.get_attribute("html", "lang")
+    # axe sees the page as it loads; the copy button's "Copied" toast fades in, and
+    # half-faded text always fails a contrast check.
+    results = await axe.run(page)
+    visit.serious_violations = [
+        f"{v['id']} ({v['impact']}): " + ", ".join(n["html"][:120] for n in v["nodes"])
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    if name in SCREENSHOT_PAGES:
+        await _screenshots(page, lang, name)
 
+    blocks = page.locator("article div.highlight pre > code")
+    visit.code_blocks = await blocks.count()
+    visit.copy_buttons = await page.locator(COPY_BUTTON).count()
+    if visit.code_blocks:
+        visit.first_code = await blocks.first.inner_text()
+        async with clipboard:  # one clipboard for all pages
+            await page.locator("article div.highlight pre").first.hover()
+            await page.locator(COPY_BUTTON).first.click()
+            visit.copied = await page.evaluate("navigator.clipboard.readText()")
+    visit.output_style = await page.evaluate(OUTPUT_STYLE)
 
-@pytest.fixture(scope="session")
-def visits(context, site_url):
-    from axe_playwright_python.sync_playwright import Axe
-
-    axe = Axe()
-    cache: dict[tuple[str, str], Visit] = {}
-
-    def visit(lang: str, name: str) -> Visit:
-        if (lang, name) in cache:
-            return cache[(lang, name)]
-        record = Visit()
-        page = context.new_page()
-        _watch(page, site_url, record)
-        SERVED.clear()
-        # networkidle: the search worker fetches its scripts and the index after load.
-        page.goto(site_url + page_url(name, lang), wait_until="networkidle")
-        # Counted by the server, so the search worker's own requests are included.
-        record.bytes_loaded = sum(size for _, size in SERVED)
-        record.html_lang = page.get_attribute("html", "lang")
-        # axe sees the page as it loads; the copy button's "Copied" toast fades in, and
-        # half-faded text always fails a contrast check.
-        results = axe.run(page)
-        record.serious_violations = [
-            f"{v['id']} ({v['impact']}): " + ", ".join(n["html"][:120] for n in v["nodes"])
-            for v in results.response["violations"]
-            if v["impact"] in ("serious", "critical")
-        ]
-
-        if name in SCREENSHOT_PAGES:
-            _screenshots(page, lang, name)
-
-        blocks = page.locator("article div.highlight pre > code")
-        record.code_blocks = blocks.count()
-        record.copy_buttons = page.locator("article div.highlight pre > nav button[data-md-type=copy]").count()
-        if record.code_blocks:
-            record.first_code = blocks.first.inner_text()
-            page.locator("article div.highlight pre").first.hover()
-            page.locator("article div.highlight pre > nav button[data-md-type=copy]").first.click()
-            record.copied = page.evaluate("navigator.clipboard.readText()")
-        record.output_style = page.evaluate(
-            """() => {
-                const out = document.querySelector('article .language-output');
-                const code = document.querySelector('article .language-python pre > code');
-                if (!out || !code) return null;
-                return {
-                    label: getComputedStyle(out, '::before').content,
-                    outputBackground: getComputedStyle(out.querySelector('pre > code')).backgroundColor,
-                    codeBackground: getComputedStyle(code).backgroundColor,
-                    outputBorder: getComputedStyle(out.querySelector('pre')).borderLeftWidth,
-                };
-            }"""
-        )
-        page.hover(".md-header .md-select")  # the language menu opens on hover, as for a reader
-        with page.expect_navigation(wait_until="domcontentloaded"):
-            page.locator(f"a.md-select__link[hreflang={OTHER[lang]}]").first.click()
-        record.switch_url = page.url
-        record.switch_lang = page.get_attribute("html", "lang")
-        page.close()
-        cache[(lang, name)] = record
-        return record
-
+    await page.hover(".md-header .md-select")  # the language menu opens on hover, as for a reader
+    async with page.expect_navigation(wait_until="domcontentloaded"):
+        await page.locator(f"a.md-select__link[hreflang={OTHER[lang]}]").first.click()
+    visit.switch_url = page.url
+    visit.switch_lang = await page.get_attribute("html", "lang")
+    await page.close()
     return visit
 
 
-def _screenshots(page, lang: str, name: str) -> None:
+async def _screenshots(page, lang: str, name: str) -> None:
     """Full-page screenshots at each width, into a folder git ignores, for review."""
     SCREENSHOTS.mkdir(exist_ok=True)
     for device, (width, height) in DEVICES.items():
-        page.set_viewport_size({"width": width, "height": height})
-        page.screenshot(path=str(SCREENSHOTS / f"{lang}-{Path(name).stem}-{device}.png"), full_page=True)
+        await page.set_viewport_size({"width": width, "height": height})
+        await page.screenshot(path=str(SCREENSHOTS / f"{lang}-{Path(name).stem}-{device}.png"), full_page=True)
     width, height = DEVICES["desktop"]
-    page.set_viewport_size({"width": width, "height": height})
+    await page.set_viewport_size({"width": width, "height": height})
+
+
+async def _bytes_of(context, base: str, lang: str) -> int:
+    """What the home page loads, counted by the server (the search worker's requests too)."""
+    visit = Visit()
+    page = await _open(context, base, visit)
+    SERVED.clear()
+    await page.goto(base + page_url("index.md", lang), wait_until="networkidle")
+    await page.close()
+    return sum(size for _, size in SERVED)
+
+
+async def _search(context, base: str, lang: str, query: str) -> set[str]:
+    page = await context.new_page()
+    await page.goto(base + page_url("index.md", lang), wait_until="networkidle")
+    box = page.locator("input.md-search__input")
+    await box.click(force=True)
+    # Material reads the query on keyup; an IME confirms Japanese with a key as well.
+    await box.fill(query)
+    await box.press("End")
+    await page.wait_for_selector(".md-search-result__item", timeout=15_000)
+    hrefs = await page.eval_on_selector_all(".md-search-result__item a", "els => els.map(e => e.href)")
+    await page.close()
+    return {urlsplit(h).path.lstrip("/") for h in hrefs}
+
+
+async def _run_all(chromium: Path, base: str) -> dict:
+    from axe_playwright_python.async_playwright import Axe
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
+        context = await browser.new_context(
+            viewport={"width": 1280, "height": 800},
+            permissions=["clipboard-read", "clipboard-write"],
+        )
+        # Bytes first, one page at a time: the server's count must not mix pages.
+        page_bytes = {lang: await _bytes_of(context, base, lang) for lang in LANGUAGES}
+        axe, clipboard, slots = Axe(), asyncio.Lock(), asyncio.Semaphore(PAGES_AT_ONCE)
+
+        async def limited(coroutine):
+            # One page's failure is that page's test failure, not every test's error.
+            async with slots:
+                try:
+                    return await coroutine
+                except Exception as error:  # noqa: BLE001 - reported by the test that reads it
+                    return error
+
+        visits = await asyncio.gather(
+            *(limited(_visit(context, axe, clipboard, base, lang, name)) for lang, name in PAGES)
+        )
+        searches = await asyncio.gather(
+            *(limited(_search(context, base, lang, query)) for lang, query, _ in SEARCHES)
+        )
+        await browser.close()
+    return {
+        "visits": dict(zip(PAGES, visits)),
+        "searches": dict(zip([query for _, query, _ in SEARCHES], searches)),
+        "bytes": page_bytes,
+    }
+
+
+@pytest.fixture(scope="session")
+def browsed(chromium, site_url) -> dict:
+    return asyncio.run(_run_all(chromium, site_url))
+
+
+def _result(value):
+    if isinstance(value, Exception):
+        pytest.fail(f"the browser could not finish: {value!r}")
+    return value
+
+
+@pytest.fixture(scope="session")
+def visits(browsed):
+    return lambda lang, name: _result(browsed["visits"][(lang, name)])
 
 
 def ids(param):
@@ -153,7 +216,7 @@ def test_page_loads_cleanly_and_only_from_the_local_server(visits, lang_name):
 
 
 @pytest.mark.parametrize("lang_name", PAGES, ids=ids)
-def test_html_lang_and_language_switcher(visits, site_url, lang_name):
+def test_html_lang_and_language_switcher(visits, lang_name):
     lang, name = lang_name
     visit = visits(lang, name)
     assert visit.html_lang == lang
@@ -185,34 +248,15 @@ def test_no_serious_or_critical_accessibility_violation(visits, lang_name):
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_home_page_stays_within_its_byte_budget(visits, lang):
-    loaded = visits(lang, "index.md").bytes_loaded
+def test_home_page_stays_within_its_byte_budget(browsed, lang):
+    loaded = browsed["bytes"][lang]
     print(f"{lang} home page: {loaded:,} bytes")
     assert 0 < loaded <= BUDGETS["home_page_bytes"][lang], f"{loaded:,} bytes"
 
 
-SEARCHES = [
-    # (language, query, pages that must be among the results)
-    ("ja", "ラムダ", {"", "addition-network/", "code-path/", "why-it-works/", "faq/"}),
-    ("ja", "暗算", {"addition-network/"}),  # only inside a paragraph
-    ("en", "lambda", {"en/", "en/addition-network/", "en/code-path/", "en/why-it-works/", "en/faq/"}),
-    ("en", "intuition", {"en/addition-network/"}),  # only inside a paragraph
-]
-
-
 @pytest.mark.parametrize(("lang", "query", "expected"), SEARCHES, ids=[s[1] for s in SEARCHES])
-def test_search_finds_the_puzzle_pages(context, site_url, lang, query, expected):
-    page = context.new_page()
-    page.goto(site_url + page_url("index.md", lang), wait_until="networkidle")
-    box = page.locator("input.md-search__input")
-    box.click(force=True)
-    # Material reads the query on keyup; an IME confirms Japanese with a key as well.
-    box.fill(query)
-    box.press("End")
-    page.wait_for_selector(".md-search-result__item", timeout=15_000)
-    hrefs = page.eval_on_selector_all(".md-search-result__item a", "els => els.map(e => e.href)")
-    page.close()
-    found = {urlsplit(h).path.lstrip("/") for h in hrefs}
+def test_search_finds_the_puzzle_pages(browsed, lang, query, expected):
+    found = _result(browsed["searches"][query])
     assert expected <= found
     # Each language searches its own pages only.
     assert all(path.startswith("en/") == (lang == "en") for path in found), sorted(found)
