@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from _pytest.doctest import DoctestModule
 from markdown_it import MarkdownIt
 from pytest_markdown_docs._runners import DefaultRunner, register_runner
 from pytest_markdown_docs.plugin import (
@@ -283,9 +284,15 @@ def pytest_markdown_docs_markdown_it() -> MarkdownIt:
 @pytest.hookimpl(wrapper=True)
 def pytest_collect_file(file_path, parent):
     collectors = yield
-    # Docstrings are checked by --doctest-modules (their examples are >>> sessions);
-    # re-importing every module to look for fences in them would only add time.
-    return [c for c in collectors or [] if not isinstance(c, MarkdownDocstringCodeModule)]
+    # Docstring examples are >>> sessions, run by --doctest-modules, and only src/
+    # has them. Both collectors import a module a second time under another name,
+    # which for tests/ would mean a second copy of this very plugin.
+    in_src = Path(file_path).is_relative_to(parent.config.rootpath / "src")
+    return [
+        c for c in collectors or []
+        if not isinstance(c, MarkdownDocstringCodeModule)
+        and not (isinstance(c, DoctestModule) and not in_src)
+    ]
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:

@@ -153,3 +153,32 @@ def test_addition_net_gradient_is_one_for_float_weights():
     net = AdditionNet(w=100.0)
     grad = numerical_gradient(net.loss_W(2, 5), net.params["w"])
     np.testing.assert_allclose(grad, [[1.0]], rtol=1e-6)
+
+
+@pytest.mark.parametrize("x", [np.ones((2, 3)), np.ones(3), np.ones((2, 2, 4))])
+def test_inputs_of_the_wrong_width_are_refused(x):
+    net = TwoLayerNet(4, 3, 2, rng=0)
+    with pytest.raises(ValueError, match=r"4 inputs per sample.*got shape"):
+        net.predict(x)
+    with pytest.raises(ValueError, match="4 inputs per sample"):
+        net.gradient(x, np.zeros(len(x), dtype=int))
+
+
+def test_a_single_sample_works_like_a_batch_of_one():
+    net = TwoLayerNet(4, 3, 2, weight_init_std=1.0, rng=0)
+    x = np.arange(4.0)
+    np.testing.assert_allclose(net.predict(x), net.predict(x[None])[0])
+    assert net.loss(x, np.array([1])) == net.loss(x[None], np.array([1]))
+
+
+def test_labels_out_of_range_are_refused():
+    with pytest.raises(ValueError, match=r"labels must be in 0\.\.1, got \[2\]"):
+        cross_entropy_error(np.array([[0.5, 0.5]]), np.array([2]))
+    with pytest.raises(ValueError, match="labels must be in"):
+        cross_entropy_error(np.array([[0.5, 0.5]]), np.array([-1]))
+
+
+@pytest.mark.parametrize("w", ["100", None, True, [100]])
+def test_addition_net_needs_a_real_weight(w):
+    with pytest.raises(TypeError, match="w must be a real number"):
+        AdditionNet(w)

@@ -6,6 +6,7 @@ until the loss is a sum you can do in your head, then watch what the lambda retu
 
 from __future__ import annotations
 
+import numbers
 from typing import Callable
 
 import numpy as np
@@ -23,6 +24,9 @@ class AdditionNet:
         w: The starting weight. An integer by default, so that the printed loss
             is an integer too.
 
+    Raises:
+        TypeError: If `w` is not a real number.
+
     Examples:
         >>> net = AdditionNet()
         >>> net.params["w"]
@@ -32,6 +36,8 @@ class AdditionNet:
     """
 
     def __init__(self, w: int | float = 100) -> None:
+        if isinstance(w, bool) or not isinstance(w, numbers.Real):
+            raise TypeError(f"w must be a real number, got {w!r}")
         self.params: dict[str, NDArray[np.number]] = {"w": np.array([[w]])}
 
     def predict(self, x: int | float) -> NDArray[np.number]:

@@ -100,6 +100,9 @@ def cross_entropy_error(y: ArrayLike, t: ArrayLike) -> float:
             f"t must be one-hot with shape {y.shape} or labels with shape "
             f"({y.shape[0]},), got shape {t.shape}"
         )
+    labels = t.astype(int)
+    if labels.size and (labels.min() < 0 or labels.max() >= y.shape[1]):
+        raise ValueError(f"labels must be in 0..{y.shape[1] - 1}, got {t.tolist()}")
     batch_size = y.shape[0]
-    picked = y[np.arange(batch_size), t.astype(int)]
+    picked = y[np.arange(batch_size), labels]
     return float(-np.sum(np.log(picked + LOG_GUARD)) / batch_size)

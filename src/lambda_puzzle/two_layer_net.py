@@ -66,9 +66,13 @@ class TwoLayerNet:
 
         Every call reads `self.params` afresh, which is why a perturbation made
         in place by `numerical_gradient` shows up in the result.
+
+        Raises:
+            ValueError: If `x` does not hold `input_size` values per sample.
         """
         W1, W2 = self.params["W1"], self.params["W2"]
         b1, b2 = self.params["b1"], self.params["b2"]
+        x = _inputs(x, W1.shape[0])
         a1 = np.dot(x, W1) + b1
         z1 = sigmoid(a1)
         a2 = np.dot(z1, W2) + b2
@@ -102,7 +106,7 @@ class TwoLayerNet:
         """The same gradient as `numerical_gradient`, by backpropagation."""
         W1, W2 = self.params["W1"], self.params["W2"]
         b1, b2 = self.params["b1"], self.params["b2"]
-        x = np.asarray(x, dtype=float)
+        x = _inputs(x, W1.shape[0]).reshape(-1, W1.shape[0])
         batch_size = x.shape[0]
 
         a1 = x @ W1 + b1
@@ -119,6 +123,16 @@ class TwoLayerNet:
             "W2": z1.T @ dy,
             "b2": dy.sum(axis=0),
         }
+
+
+def _inputs(x: ArrayLike, input_size: int) -> NDArray[np.float64]:
+    x = np.asarray(x, dtype=float)
+    if x.ndim not in (1, 2) or x.shape[-1] != input_size:
+        raise ValueError(
+            f"x must hold {input_size} inputs per sample (shape (batch, {input_size}) "
+            f"or ({input_size},)), got shape {x.shape}"
+        )
+    return x
 
 
 def _labels(t: ArrayLike, batch_size: int) -> NDArray[np.intp]:
