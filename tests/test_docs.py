@@ -5,9 +5,8 @@ from pathlib import Path
 import pytest
 
 from tests.doc_harness import audit_page, load_page
+from tests.fixtures import DOCS, LANGUAGES
 
-DOCS = Path(__file__).resolve().parents[1] / "docs"
-LANGUAGES = ("ja", "en")
 PAGES = sorted(DOCS.rglob("*.md"))
 
 

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.fixtures import DOCS
 from tests.parity import compare_pages, without_comments
 
-DOCS = Path(__file__).resolve().parents[1] / "docs"
 PAIRS = sorted(p.relative_to(DOCS / "ja") for p in (DOCS / "ja").rglob("*.md"))
 
 

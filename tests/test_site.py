@@ -7,18 +7,14 @@ from pathlib import Path
 import pytest
 
 from tests.doc_harness import load_page
-
-ROOT = Path(__file__).resolve().parents[1]
-DOCS = ROOT / "docs"
+from tests.fixtures import DOCS, page_url
 
 
 def html_of(site: Path, page: Path) -> str:
     """The built HTML of a source page such as docs/en/api.md."""
-    lang, *rest = page.relative_to(DOCS).with_suffix("").parts
-    parts = [] if lang == "ja" else [lang]
-    if rest != ["index"]:
-        parts += rest
-    return (site.joinpath(*parts) / "index.html").read_text("utf-8")
+    lang = page.relative_to(DOCS).parts[0]
+    url = page_url(page.relative_to(DOCS / lang).as_posix(), lang)
+    return (site / url.lstrip("/") / "index.html").read_text("utf-8")
 
 
 def article(html: str) -> str:
