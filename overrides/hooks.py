@@ -19,6 +19,10 @@ from mkdocs.plugins import event_priority
 CONFIG_SCRIPT = re.compile(r'(<script id="__config" type="application/json">)(.*?)(</script>)', re.S)
 
 
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
 def _languages(config) -> tuple[str, list[str]]:
     i18n = config.plugins["i18n"]
     default = i18n.default_language
@@ -35,7 +39,7 @@ def on_post_page(output: str, page, config) -> str:
         settings = json.loads(match[2])
         # Material fetches base + "search/search_index.json" and resolves results against it.
         settings["base"] = posixpath.join(settings["base"], lang, "")
-        return match[1] + json.dumps(settings, ensure_ascii=False, separators=(",", ":")) + match[3]
+        return match[1] + _json(settings) + match[3]
 
     return CONFIG_SCRIPT.sub(rebase, output, count=1)
 
@@ -53,10 +57,6 @@ def on_post_build(config) -> None:
         mine = [{**d, "location": d["location"][len(prefix):]} for d in docs if d["location"].startswith(prefix)]
         index = {**merged, "config": {**merged["config"], "lang": [lang]}, "docs": mine}
         (site / lang / "search").mkdir(parents=True, exist_ok=True)
-        (site / lang / "search" / "search_index.json").write_text(
-            json.dumps(index, ensure_ascii=False, separators=(",", ":")), "utf-8"
-        )
+        (site / lang / "search" / "search_index.json").write_text(_json(index), "utf-8")
     own = [d for d in docs if not d["location"].startswith(tuple(f"{lang}/" for lang in others))]
-    (site / "search" / "search_index.json").write_text(
-        json.dumps({**merged, "docs": own}, ensure_ascii=False, separators=(",", ":")), "utf-8"
-    )
+    (site / "search" / "search_index.json").write_text(_json({**merged, "docs": own}), "utf-8")

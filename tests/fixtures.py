@@ -70,8 +70,12 @@ def site(site_build) -> Path:
     return site_build[0]
 
 
+# (path, bytes) of every file the test server sends, for the byte budget.
+SERVED: list[tuple[str, int]] = []
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    served: list[tuple[str, int]]  # (path, bytes) of every file sent, for the byte budget
+    served = SERVED
 
     def log_message(self, format, *args):  # noqa: A002 - the name is the base class's
         pass
@@ -89,14 +93,11 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
             pass  # the browser moved on before a response was finished
 
 
-SERVED: list[tuple[str, int]] = []
-
-
 @pytest.fixture(scope="session")
 def site_url(site) -> str:
     """The built site served on 127.0.0.1, on a free port, for the session."""
-    handler = type("Handler", (_QuietHandler,), {"served": SERVED})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(site)))
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"

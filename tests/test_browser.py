@@ -181,8 +181,8 @@ async def _run_all(chromium: Path, base: str) -> dict:
         )
         await browser.close()
     return {
-        "visits": dict(zip(PAGES, visits)),
-        "searches": dict(zip([query for _, query, _ in SEARCHES], searches)),
+        "visits": dict(zip(PAGES, visits, strict=True)),
+        "searches": dict(zip([query for _, query, _ in SEARCHES], searches, strict=True)),
         "bytes": page_bytes,
     }
 
