@@ -1,5 +1,6 @@
-# Two commands do all the set-up: `make serve` and `make test`.
-# Both create .venv from requirements.lock when it is missing or out of date.
+# Two commands do all the set-up: `make serve` and `make test`; `make check` is the
+# quick loop while writing. Each creates .venv from requirements.lock when it is
+# missing or out of date.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -11,8 +12,11 @@ PORT   ?= 8000
 
 # Material prints an end-of-life notice on every build; we pin mkdocs<2 anyway.
 export NO_MKDOCS_2_WARNING := 1
+# Byte-code caches make every run after the first faster (pytest caches its rewritten
+# test modules there too); some machines switch them off in the environment.
+unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: serve test build lock clean
+.PHONY: serve check test bench build lock clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,8 +34,20 @@ $(LINT): tests/workflows/package-lock.json
 	npm ci --prefix tests/workflows --no-audit --no-fund --silent
 	touch $@
 
+# Lint, unit tests, every doc block, the audit, parity and the strict build: no
+# browser, no server, no node. `make bench` measures how long it takes.
+check: $(STAMP)
+	$(BIN)/ruff check --quiet .
+	$(BIN)/python -m pytest -q -m "not browser and not slow"
+
+# Everything: what CI runs.
 test: $(STAMP) $(LINT)
+	$(BIN)/ruff check --quiet .
 	$(BIN)/python -m pytest
+
+# Timings (make check, the build against a plain build), written to README by hand.
+bench: $(STAMP)
+	$(BIN)/python tests/benchmark.py
 
 build: $(STAMP)
 	$(BIN)/mkdocs build --strict

@@ -7,7 +7,7 @@ until the loss is a sum you can do in your head, then watch what the lambda retu
 from __future__ import annotations
 
 import numbers
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 from numpy.typing import NDArray

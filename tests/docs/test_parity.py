@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.fixtures import DOCS
-from tests.parity import compare_pages, without_comments
+from tests.docs.parity import compare_pages, without_comments
+from tests.paths import DOCS
 
 PAIRS = sorted(p.relative_to(DOCS / "ja") for p in (DOCS / "ja").rglob("*.md"))
 

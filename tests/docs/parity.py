@@ -6,7 +6,8 @@ import io
 import re
 import tokenize
 
-from tests.doc_harness import OUTPUT_LANG, PYTHON_LANGS, parse_page
+from doccheck import is_python_like, parse_page
+from doccheck.page import OUTPUT_LANG
 
 HEADING = re.compile(r"^(?P<level>#{1,6})[ \t]+(?P<text>.*?)[ \t]*$")
 EXPLICIT_ID = re.compile(r"\{[ \t]*#(?P<id>[A-Za-z][\w-]*)[ \t]*\}$")
@@ -28,7 +29,7 @@ def code_signature(text: str) -> list[tuple]:
     for block in parse_page(text).blocks:
         if block.lang == OUTPUT_LANG:
             continue  # compared as the expected output of its python block
-        code = without_comments(block.code) if block.lang in PYTHON_LANGS else block.code
+        code = without_comments(block.code) if is_python_like(block.lang) else block.code
         signature.append((block.line, block.lang, sorted(block.options), code, block.expected_output))
     return signature
 
@@ -62,7 +63,8 @@ def compare_pages(ja: str, en: str) -> list[str]:
     ja_code, en_code = code_signature(ja), code_signature(en)
     if len(ja_code) != len(en_code):
         problems.append(f"ja has {len(ja_code)} code blocks, en has {len(en_code)}")
-    for (ja_line, *ja_block, ja_output), (en_line, *en_block, en_output) in zip(ja_code, en_code):
+    pairs = zip(ja_code, en_code, strict=False)  # a different count is reported above
+    for (ja_line, *ja_block, ja_output), (en_line, *en_block, en_output) in pairs:
         if ja_block != en_block:
             problems.append(f"code differs: ja line {ja_line}, en line {en_line}")
         elif ja_output != en_output:
@@ -72,5 +74,6 @@ def compare_pages(ja: str, en: str) -> list[str]:
     if ja_ids != en_ids:
         problems.append(f"headings differ: ja {ja_ids}, en {en_ids}")
     for lang, text in (("ja", ja), ("en", en)):
-        problems += [f"{lang} line {n}: heading has no explicit {{ #id }}" for n, _, i in heading_ids(text) if i is None]
+        missing = [n for n, _, id_ in heading_ids(text) if id_ is None]
+        problems += [f"{lang} line {n}: heading has no explicit {{ #id }}" for n in missing]
     return problems

@@ -16,7 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.fixtures import MKDOCS_ENV, ROOT
+from tests.paths import MKDOCS_ENV, ROOT
+
+# Each test starts a real server and waits for builds: part of `make test`, not `make check`.
+pytestmark = pytest.mark.slow
 
 
 def free_port() -> int:

@@ -2,12 +2,14 @@
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from tests.doc_harness import load_page
-from tests.fixtures import DOCS, page_url
+from doccheck import parse_page, rendered_mismatch
+from tests.paths import DOCS, MKDOCS_ENV, ROOT, page_url
 
 
 def html_of(site: Path, page: Path) -> str:
@@ -30,19 +32,12 @@ def test_both_languages_are_built_with_their_lang_attribute(site):
 
 
 @pytest.mark.parametrize("page", SOURCES, ids=lambda p: str(p.relative_to(DOCS)))
-def test_every_fence_renders_as_code(site, page):
+def test_the_site_shows_exactly_the_blocks_that_ran(site, page):
     # A fence header Material cannot read renders as a paragraph that swallows
     # the text after it, and --strict does not notice.
-    body = article(html_of(site, page))
-    assert "```" not in body
-    blocks = load_page(page).blocks
-    assert body.count('<div class="language-output highlight">') == sum(
-        b.lang == "output" for b in blocks
-    )
-    # >=: the API pages add the docstrings' examples to the page's own blocks.
-    assert body.count('<div class="language-python highlight">') >= sum(
-        b.lang == "python" for b in blocks
-    )
+    html = html_of(site, page)
+    assert "```" not in article(html)
+    assert rendered_mismatch(parse_page(page.read_text("utf-8"), page.relative_to(ROOT)), html) == []
 
 
 RESOURCE = re.compile(
@@ -106,3 +101,27 @@ def test_each_language_has_its_own_search_index(site):
     assert en["config"]["lang"] == ["en"]
     # English pages look for their index under /en/.
     assert '"base":"../../en/"' in (site / "en" / "faq" / "index.html").read_text("utf-8")
+
+
+@pytest.mark.slow
+def test_a_fence_the_site_renders_as_text_is_caught(tmp_path):
+    # Without relaxed_headers, superfences renders ```python continuation as a
+    # paragraph: mkdocs --strict is green, and only the comparison notices.
+    (tmp_path / "docs").mkdir()
+    text = "# Page\n\n```python\nx = 1\n```\n\n```python continuation\nprint(x)\n```\n\n```output\n1\n```\n"
+    (tmp_path / "docs" / "index.md").write_text(text, "utf-8")
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: t\ntheme:\n  name: material\n  font: false\n"
+        "markdown_extensions:\n  - pymdownx.highlight:\n      pygments_lang_class: true\n  - pymdownx.superfences\n",
+        "utf-8",
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(tmp_path / "mkdocs.yml")],
+        env=MKDOCS_ENV, capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    html = (tmp_path / "site" / "index.html").read_text("utf-8")
+    assert rendered_mismatch(parse_page(text, "index.md"), html) == [
+        "index.md:7: python block is not shown as code on the site",
+        "index.md: the site shows 0 output blocks, the page has 1",
+    ]

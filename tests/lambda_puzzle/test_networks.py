@@ -5,8 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lambda_puzzle import AdditionNet, TwoLayerNet, cross_entropy_error, softmax
-from lambda_puzzle import functions
+from lambda_puzzle import AdditionNet, TwoLayerNet, cross_entropy_error, functions, softmax
 from lambda_puzzle.two_layer_net import PARAM_NAMES
 
 

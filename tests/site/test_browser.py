@@ -16,7 +16,11 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.fixtures import CHROMIUM_ARGS, LANGUAGES, PAGE_NAMES, ROOT, SERVED, page_url
+from tests.paths import LANGUAGES, PAGE_NAMES, ROOT, page_url
+from tests.site.browser import CHROMIUM_ARGS
+from tests.site.server import SiteServer
+
+pytestmark = pytest.mark.browser
 
 SCREENSHOTS = ROOT / "screenshots"
 BUDGETS = json.loads((Path(__file__).with_name("budgets.json")).read_text("utf-8"))
@@ -127,14 +131,14 @@ async def _screenshots(page, lang: str, name: str) -> None:
     await page.set_viewport_size({"width": width, "height": height})
 
 
-async def _bytes_of(context, base: str, lang: str) -> int:
+async def _bytes_of(context, server: SiteServer, lang: str) -> int:
     """What the home page loads, counted by the server (the search worker's requests too)."""
     visit = Visit()
-    page = await _open(context, base, visit)
-    SERVED.clear()
-    await page.goto(base + page_url("index.md", lang), wait_until="networkidle")
+    page = await _open(context, server.url, visit)
+    start = len(server.sent)
+    await page.goto(server.url + page_url("index.md", lang), wait_until="networkidle")
     await page.close()
-    return sum(size for _, size in SERVED)
+    return sum(size for _, size in server.sent[start:])
 
 
 async def _search(context, base: str, lang: str, query: str) -> set[str]:
@@ -151,7 +155,7 @@ async def _search(context, base: str, lang: str, query: str) -> set[str]:
     return {urlsplit(h).path.lstrip("/") for h in hrefs}
 
 
-async def _run_all(chromium: Path, base: str) -> dict:
+async def _run_all(chromium: Path, server: SiteServer) -> dict:
     from axe_playwright_python.async_playwright import Axe
     from playwright.async_api import async_playwright
 
@@ -162,7 +166,8 @@ async def _run_all(chromium: Path, base: str) -> dict:
             permissions=["clipboard-read", "clipboard-write"],
         )
         # Bytes first, one page at a time: the server's count must not mix pages.
-        page_bytes = {lang: await _bytes_of(context, base, lang) for lang in LANGUAGES}
+        page_bytes = {lang: await _bytes_of(context, server, lang) for lang in LANGUAGES}
+        base = server.url
         axe, clipboard, slots = Axe(), asyncio.Lock(), asyncio.Semaphore(PAGES_AT_ONCE)
 
         async def limited(coroutine):
@@ -188,8 +193,8 @@ async def _run_all(chromium: Path, base: str) -> dict:
 
 
 @pytest.fixture(scope="session")
-def browsed(chromium, site_url) -> dict:
-    return asyncio.run(_run_all(chromium, site_url))
+def browsed(chromium, site_server) -> dict:
+    return asyncio.run(_run_all(chromium, site_server))
 
 
 def _result(value):

@@ -1,0 +1,82 @@
+"""The audit: every reason why a block would render as code without being checked."""
+
+from __future__ import annotations
+
+import re
+
+from doccheck.page import OPTIONS, OUTPUT_LANG, RUN_LANG, Page, could_pass_for_output, is_python_like
+
+NOT_COLLECTED = "python block is not collected, so it never runs (is it inside HTML or an indented block?)"
+_RAW_FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`]*?)[ \t]*$")
+_RAW_LANG = re.compile(r"^\{?[ \t]*\.?(?P<lang>[\w+-]*)")
+
+
+def raw_fences(text: str) -> list[tuple[int, str]]:
+    """(line, lang) of every fence opener, found line by line without a Markdown parser.
+
+    It is deliberately naive: it knows nothing of containers, lists, HTML blocks or
+    indentation, so it sees the fences that the parser might miss.
+    """
+    found = []
+    open_fence: str | None = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        m = _RAW_FENCE.match(line)
+        if not m:
+            continue
+        fence, info = m["fence"], m["info"]
+        if open_fence is None:
+            open_fence = fence
+            found.append((number, _RAW_LANG.match(info)["lang"]))
+        elif fence[0] == open_fence[0] and len(fence) >= len(open_fence) and not info:
+            open_fence = None
+    return found
+
+
+def audit_page(page: Page) -> list[str]:
+    """Every problem that would let a block render as code without being run and checked.
+
+    Each problem starts with ``path:line:``.
+    """
+    problems: list[tuple[int, str]] = []
+    by_line = {b.line: b for b in page.blocks}
+
+    for line, lang in raw_fences(page.text):
+        block = by_line.get(line)
+        if not is_python_like(lang):
+            continue
+        if lang != RUN_LANG:
+            problems.append((line, f"```{lang} renders as Python but never runs: write ```{RUN_LANG}"))
+        elif block is None or not (block.collected or block.notest):
+            problems.append((line, NOT_COLLECTED))
+
+    for block in page.blocks:
+        if block.lang != RUN_LANG:
+            continue
+        unknown = [o for o in block.options if o not in OPTIONS]
+        if unknown:
+            allowed = ", ".join(sorted(OPTIONS))
+            problems.append((block.line, f"unsupported fence option {' '.join(unknown)}: only {allowed} are allowed"))
+        if block.notest:
+            if block.notest_reason is None:
+                problems.append((block.line, "notest without a reason: put <!-- notest: why --> on the line above"))
+            if block.output_line is not None:
+                problems.append((block.output_line, "output block after a notest block: nothing checks it"))
+        if block.continuation and not _has_block_to_continue(page, block):
+            problems.append((block.line, "continuation, but no python block runs before it on this page"))
+
+    for block in page.blocks:
+        before = block.previous_fence
+        if before is not None and is_python_like(before.lang) and could_pass_for_output(block.lang):
+            shown = f"```{block.lang}" if block.lang else "a fence with no language"
+            problems.append((
+                block.line,
+                f"{shown} right after a python block looks like its output but is never checked: use ```{OUTPUT_LANG}",
+            ))
+
+    problems += [(line, "output block does not follow a python block") for line in page.orphan_outputs]
+    return [f"{page.path}:{line}: {message}" for line, message in sorted(problems)]
+
+
+def _has_block_to_continue(page: Page, block) -> bool:
+    runnable = page.runnable_blocks
+    return block in runnable and runnable.index(block) > 0

@@ -1,0 +1,183 @@
+"""Parse a Markdown page once into the fenced blocks it holds.
+
+The parser is CommonMark (markdown-it) plus the indented containers that Material
+for MkDocs renders, so that a block inside an admonition or a content tab is seen
+like any other. pytest-markdown-docs decides which blocks are collected as tests
+(see `doccheck._markdown_docs`); everything else about a block is read here.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+from pygments.lexers import get_lexer_by_name
+from pygments.lexers.python import Python2Lexer, PythonConsoleLexer, PythonLexer, PythonTracebackLexer
+from pygments.lexers.shell import ShellSessionBaseLexer
+from pygments.lexers.special import OutputLexer, TextLexer
+from pygments.util import ClassNotFound
+
+from doccheck import _markdown_docs
+
+RUN_LANG = "python"  # the one spelling that runs
+OUTPUT_LANG = "output"
+OPTIONS = frozenset({"continuation", "notest"})
+NOTEST_REASON = re.compile(r"^\s*<!--\s*notest:\s*(?P<reason>\S.*?)\s*-->\s*$")
+
+# Material's indented containers: admonitions (!!!), collapsible ones (???, ???+)
+# and content tabs (===, ===+, ===!). Their body is indented by four spaces.
+_CONTAINER_START = re.compile(r"(?:!!!|\?\?\?\+?|===[+!]?)(?:[ \t]|$)")
+
+
+def _lexer(lang: str | None):
+    if not lang:
+        return None
+    try:
+        return get_lexer_by_name(lang)
+    except ClassNotFound:
+        return None
+
+
+@functools.cache
+def is_python_like(lang: str | None) -> bool:
+    """Whether the site highlights a fence of this language as Python.
+
+    Pygments resolves names without regard to case, so ``Python``, ``PY``,
+    ``py3`` and ``sage`` all render as Python; ``pycon`` and ``python2`` too.
+    """
+    if lang and lang.lower().startswith("ipython"):
+        return True  # IPython's lexers live in IPython, not Pygments
+    lexer = _lexer(lang)
+    return isinstance(lexer, (PythonLexer, Python2Lexer, PythonConsoleLexer))
+
+
+@functools.cache
+def could_pass_for_output(lang: str | None) -> bool:
+    """Whether a fence of this language would look like printed output to a reader."""
+    if lang == OUTPUT_LANG:
+        return False  # the one fence that is checked as output
+    lexer = _lexer(lang)
+    return lexer is None or isinstance(
+        lexer, (TextLexer, OutputLexer, ShellSessionBaseLexer, PythonTracebackLexer)
+    )
+
+
+@dataclass(eq=False)
+class Block:
+    """One fenced block of a page, with everything needed to run and check it."""
+
+    lang: str | None
+    options: tuple[str, ...]
+    line: int  # 1-based line of the opening fence; the code starts on the next line
+    code: str
+    collected: bool = False  # pytest-markdown-docs collects it as a test
+    expected_output: str | None = None  # content of the ```output block right after it
+    output_line: int | None = None
+    notest_reason: str | None = None
+    previous_fence: Block | None = None  # the fence directly before this one, nothing between
+
+    @property
+    def continuation(self) -> bool:
+        return "continuation" in self.options
+
+    @property
+    def notest(self) -> bool:
+        return "notest" in self.options
+
+    @property
+    def runs(self) -> bool:
+        """Whether the checker runs this block: ```python, collected, not notest."""
+        return self.lang == RUN_LANG and self.collected and not self.notest
+
+
+@dataclass(eq=False)
+class Page:
+    path: Path
+    text: str
+    blocks: list[Block] = field(default_factory=list)
+    orphan_outputs: list[int] = field(default_factory=list)
+
+    @property
+    def python_blocks(self) -> list[Block]:
+        """Every block the site renders as Python, run or not."""
+        return [b for b in self.blocks if is_python_like(b.lang)]
+
+    @property
+    def runnable_blocks(self) -> list[Block]:
+        return [b for b in self.blocks if b.runs]
+
+
+def _container_rule(state, start_line: int, end_line: int, silent: bool) -> bool:
+    if state.sCount[start_line] - state.blkIndent >= 4:
+        return False
+    first = state.src[state.bMarks[start_line] + state.tShift[start_line] : state.eMarks[start_line]]
+    if not _CONTAINER_START.match(first):
+        return False
+    if silent:
+        return True
+
+    body_indent = state.sCount[start_line] + 4
+    next_line = start_line + 1
+    while next_line < end_line and (
+        state.isEmpty(next_line) or state.sCount[next_line] >= body_indent
+    ):
+        next_line += 1
+
+    saved = state.parentType, state.blkIndent
+    state.parentType = "mkdocs_container"
+    state.blkIndent = body_indent
+    opening = state.push("mkdocs_container_open", "div", 1)
+    opening.info = first
+    opening.map = [start_line, next_line]
+    state.md.block.tokenize(state, start_line + 1, next_line)
+    state.push("mkdocs_container_close", "div", -1)
+    state.parentType, state.blkIndent = saved
+    state.line = next_line
+    return True
+
+
+def make_parser() -> MarkdownIt:
+    """CommonMark plus Material's indented containers."""
+    md = MarkdownIt("commonmark")
+    md.block.ruler.before(
+        "fence",
+        "mkdocs_container",
+        _container_rule,
+        {"alt": ["paragraph", "reference", "blockquote", "list"]},
+    )
+    return md
+
+
+def parse_page(text: str, path: Path | str = Path("<page>")) -> Page:
+    """Split a Markdown page into its fenced blocks, pairing each python block with its output."""
+    path = Path(path)
+    page = Page(path, text)
+    lines = text.splitlines()
+    tokens = make_parser().parse(text)
+    collected = _markdown_docs.collected_fence_lines(tokens, text, path)
+    previous: Block | None = None
+    for i, token in enumerate(tokens):
+        if token.type != "fence" or not token.map:
+            continue
+        info = _markdown_docs.block_info(token.info)
+        lang = info[0] if info else None
+        line = token.map[0] + 1
+        block = Block(lang, tuple(info[1:]), line, token.content, collected=line in collected)
+        if i > 0 and tokens[i - 1].type == "fence":
+            block.previous_fence = previous
+        if lang == OUTPUT_LANG:
+            before = block.previous_fence
+            if before is not None and is_python_like(before.lang) and before.expected_output is None:
+                before.expected_output = token.content
+                before.output_line = line
+            else:
+                page.orphan_outputs.append(line)
+        if block.notest and line >= 2:
+            found = NOTEST_REASON.match(lines[line - 2])
+            block.notest_reason = found["reason"] if found else None
+        page.blocks.append(block)
+        previous = block
+    return page

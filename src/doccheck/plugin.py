@@ -1,0 +1,175 @@
+"""The pytest plugin: every Markdown page pytest reaches is audited, run, and checked.
+
+Load it with ``pytest_plugins = ["doccheck.plugin"]`` in a root conftest.py, so that
+``pytest docs/ja/page.md`` checks a page exactly as the whole suite does. Each page
+becomes one collector holding an ``audit`` item and one item per python block; the
+first block item of a page runs the whole page in its own kernel
+(`doccheck.kernel`), and each item then reports its own block.
+
+Settings (pyproject.toml, ``[tool.pytest.ini_options]``):
+
+* ``doccheck_preload``: modules the clean kernel imports once, to start pages faster.
+* ``doccheck_timeout``: seconds a page may run (default 60).
+
+``--doccheck-shuffle SEED`` runs the pages in a random order; the blocks of a page
+keep theirs. Pages are isolated, so the outcome must not change.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from doccheck import _markdown_docs
+from doccheck.audit import audit_page
+from doccheck.compare import output_mismatch
+from doccheck.kernel import DEFAULT_TIMEOUT, BlockResult, Kernel
+from doccheck.page import Block, parse_page
+
+KERNEL = pytest.StashKey[Kernel]()
+BLOCK_IDS = pytest.StashKey[dict]()  # nodeid of each block item -> the folder of its page
+
+
+class DocCheckFailure(AssertionError):
+    """A page is not what it claims; the message says where and why."""
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addini("doccheck_preload", "modules the clean doc kernel imports once", type="args", default=[])
+    parser.addini("doccheck_timeout", "seconds a page may run before it is stopped", default=str(DEFAULT_TIMEOUT))
+    parser.getgroup("doccheck").addoption(
+        "--doccheck-shuffle", type=int, metavar="SEED", default=None,
+        help="run the Markdown pages in a random order drawn from SEED (blocks keep their order)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.stash[KERNEL] = Kernel(config.getini("doccheck_preload"), float(config.getini("doccheck_timeout")))
+    config.stash[BLOCK_IDS] = {}
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    kernel = config.stash.get(KERNEL, None)
+    if kernel is not None:
+        kernel.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_collect_file(file_path: Path, parent):
+    # pytest-markdown-docs' own collectors would run blocks with no output check.
+    collectors = [c for c in (yield) or [] if not isinstance(c, _markdown_docs.COLLECTORS)]
+    if file_path.suffix == ".md":
+        collectors.append(MarkdownPage.from_parent(parent, path=file_path))
+    return collectors
+
+
+class MarkdownPage(pytest.File):
+    """A page: parsed once, run once, in its own kernel."""
+
+    page = None
+    _results: dict[int, BlockResult] | None = None
+
+    def collect(self):
+        try:
+            name = self.path.relative_to(self.config.rootpath)
+        except ValueError:
+            name = self.path
+        self.page = parse_page(self.path.read_text("utf-8"), name)
+        yield AuditItem.from_parent(self, name="audit")
+        for block in self.page.runnable_blocks:
+            yield BlockItem.from_parent(self, name=f"line{block.line}", block=block)
+
+    def results(self) -> dict[int, BlockResult]:
+        if self._results is None:
+            kernel = self.config.stash[KERNEL]
+            ran = kernel.run_page(self.page.path, self.page.runnable_blocks, self.page.text)
+            self._results = {r.line: r for r in ran}
+        return self._results
+
+
+class AuditItem(pytest.Item):
+    """Fails when a block would render as code without being run and checked."""
+
+    def runtest(self) -> None:
+        problems = audit_page(self.parent.page)
+        if problems:
+            raise DocCheckFailure("\n".join(problems))
+
+    def repr_failure(self, excinfo, style=None):
+        if isinstance(excinfo.value, DocCheckFailure):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo, style)
+
+    def reportinfo(self):
+        return self.path, 0, f"audit of {self.parent.page.path}"
+
+
+class BlockItem(pytest.Item):
+    """One python block: it ran without raising and printed what the page shows."""
+
+    def __init__(self, *, block: Block, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.block = block
+
+    def runtest(self) -> None:
+        page = self.parent.page
+        result = self.parent.results()[self.block.line]
+        where = f"{page.path}:{self.block.line}"
+        if result.not_run:
+            raise DocCheckFailure(f"{where}: {result.not_run}")
+        if result.error:
+            printed = f"\nIt printed before that:\n{result.output}" if result.output else ""
+            raise DocCheckFailure(f"{where}: the block raised an exception\n{result.error}{printed}")
+        problem = output_mismatch(self.block.expected_output, result.output, f"{page.path}:{self.block.output_line}")
+        if problem:
+            raise DocCheckFailure(f"{where}: {problem}")
+
+    def repr_failure(self, excinfo, style=None):
+        if isinstance(excinfo.value, DocCheckFailure):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo, style)
+
+    def reportinfo(self):
+        return self.path, self.block.line - 1, f"python block at line {self.block.line}"
+
+
+def pytest_collection_modifyitems(session, config: pytest.Config, items: list) -> None:
+    config.stash[BLOCK_IDS] = {
+        item.nodeid: Path(item.parent.page.path).parent.as_posix() for item in items if isinstance(item, BlockItem)
+    }
+    seed = config.getoption("doccheck_shuffle")
+    if seed is None:
+        return
+    slots = [i for i, item in enumerate(items) if isinstance(item.parent, MarkdownPage)]
+    pages: dict[MarkdownPage, list] = {}
+    for i in slots:
+        pages.setdefault(items[i].parent, []).append(items[i])
+    order = list(pages)
+    random.Random(seed).shuffle(order)
+    for slot, item in zip(slots, [item for page in order for item in pages[page]], strict=True):
+        items[slot] = item
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    seed = config.getoption("doccheck_shuffle")
+    return [f"doccheck: pages in random order, seed {seed}"] if seed is not None else []
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config) -> None:
+    blocks = config.stash.get(BLOCK_IDS, {})
+    passed, total = Counter(), Counter()
+    for outcome in ("passed", "failed"):
+        for report in terminalreporter.stats.get(outcome, []):
+            folder = blocks.get(getattr(report, "nodeid", None))
+            if folder is None or report.when != "call":
+                continue
+            total[folder] += 1
+            passed[folder] += outcome == "passed"
+    if total:
+        parts = ", ".join(f"{folder}: {passed[folder]}/{total[folder]}" for folder in sorted(total))
+        terminalreporter.write_line(
+            f"doc blocks run with output checked: {sum(passed.values())}/{sum(total.values())} passed ({parts})"
+        )

@@ -1,0 +1,208 @@
+"""The pytest plugin end to end, on small pages: items, messages, isolation, the audit item.
+
+The rules themselves are proved faster, without a pytest run each, in test_audit.py,
+test_kernel.py and test_compare.py.
+"""
+
+import pytest
+
+from tests.doccheck.pages import POLLUTER, VICTIM, page
+
+
+@pytest.fixture
+def run_pages(pytester):
+    """Write pages (name -> text), run pytest on them in the given order, return the result."""
+    pytester.makeconftest('pytest_plugins = ["doccheck.plugin"]')
+
+    def run(pages: dict[str, str], *args: str, ini: str = ""):
+        if ini:
+            pytester.makeini(f"[pytest]\n{ini}\n")
+        for name, text in pages.items():
+            pytester.path.joinpath(name).write_text(page(text), "utf-8")  # page() leaves finished pages alone
+        return pytester.runpytest(*pages, "-p", "no:cacheprovider", "-p", "no:hypothesispytest", *args)
+
+    return run
+
+
+@pytest.fixture
+def run_page(run_pages):
+    return lambda text, *args, **kw: run_pages({"page.md": text}, *args, **kw)
+
+
+# --- Output is compared exactly ----------------------------------------------------
+
+
+def test_matching_output_passes(run_page):
+    result = run_page("""
+        '''python
+        print(100 + 7)
+        '''
+
+        '''output
+        107
+        '''
+    """)
+    result.assert_outcomes(passed=2)  # the audit and the block
+    result.stdout.fnmatch_lines(["doc blocks run with output checked: 1/1 passed*"])
+
+
+def test_wrong_output_fails_with_a_diff_naming_file_and_line(run_page):
+    result = run_page("""
+        Some text.
+
+        '''python
+        print(100 + 7)
+        print("same")
+        '''
+
+        '''output
+        108
+        same
+        '''
+    """)
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines([
+        "page.md:3: printed output differs from the output block at page.md:8",
+        "-108",
+        "+107",
+        " same",
+    ])
+
+
+def test_printing_without_an_output_block_fails(run_page):
+    result = run_page("""
+        '''python
+        print("hidden from the reader")
+        '''
+
+        Text, then the next block.
+
+        '''python
+        pass
+        '''
+    """)
+    result.assert_outcomes(passed=2, failed=1)
+    result.stdout.fnmatch_lines(["page.md:1: the block printed output, but no ```output block follows it.*"])
+
+
+def test_a_silent_block_needs_no_output_block(run_page):
+    run_page("""
+        '''python
+        x = 2 + 2
+        assert x == 4
+        '''
+    """).assert_outcomes(passed=2)
+
+
+# --- Rule 1: a page runs like a fresh notebook -------------------------------------
+
+
+@pytest.mark.parametrize("order", [("polluter.md", "victim.md"), ("victim.md", "polluter.md")])
+def test_no_page_sees_what_another_page_changed(run_pages, order):
+    texts = {"polluter.md": POLLUTER, "victim.md": VICTIM}
+    # Preloaded in the clean parent, as the real docs have it: each page still gets its own copy.
+    run_pages({name: texts[name] for name in order}, ini="doccheck_preload = numpy").assert_outcomes(passed=4)
+
+
+def test_pages_in_random_order_give_the_same_result(run_pages):
+    # Each page leaves a mark on the interpreter, and fails if it finds another's.
+    marker = """
+        '''python
+        import builtins
+        print(hasattr(builtins, "mark"))
+        builtins.mark = True
+        '''
+
+        '''output
+        False
+        '''
+    """
+    pages = {f"p{i}.md": marker for i in range(5)}
+    for seed in (1, 2, 3):
+        result = run_pages(pages, "--doccheck-shuffle", str(seed))
+        result.assert_outcomes(passed=10)
+        result.stdout.fnmatch_lines([f"doccheck: pages in random order, seed {seed}"])
+
+
+# --- Rule 3: nothing renders as code without being run, or refused with a reason ---
+
+
+def test_a_block_in_a_content_tab_is_run_and_checked(run_page):
+    # test_audit.py proves that every kind of container is parsed; this one runs.
+    result = run_page("""
+        === "Tab"
+
+            '''python
+            print("inside")
+            '''
+
+            '''output
+            outside
+            '''
+
+        After.
+    """)
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(["-outside", "+inside"])
+
+
+def test_the_audit_runs_when_one_page_is_tested_alone(run_pages):
+    bad = "'''Python\nprint(1)\n'''\n"
+    good = "'''python\nx = 1\n'''\n"
+    result = run_pages({"good.md": good, "bad.md": bad})
+    result.assert_outcomes(passed=2, failed=1)
+    result.stdout.fnmatch_lines(["FAILED bad.md::audit*"])
+
+
+def test_markdown_docs_own_runner_never_runs_a_block(run_page):
+    # With --markdown-docs, pytest-markdown-docs would also collect the page and run
+    # the block without any output check: only doccheck's items may exist.
+    result = run_page("""
+        '''python
+        print(1)
+        '''
+
+        '''output
+        1
+        '''
+    """, "--markdown-docs", "--markdown-docs-syntax=superfences", "--collect-only", "-q")
+    result.stdout.fnmatch_lines(["page.md::audit", "page.md::line1", "2 tests collected*"])
+
+
+# --- Rule 5: failures read well ------------------------------------------------------
+
+
+def test_a_raising_block_fails_with_its_traceback_and_what_it_printed(run_page):
+    result = run_page("""
+        '''python
+        print("before")
+        raise ValueError("broken example")
+        '''
+    """)
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines([
+        "page.md:1: the block raised an exception",
+        '  File "page.md", line 3, in <module>',
+        '    raise ValueError("broken example")',
+        "ValueError: broken example",
+        "It printed before that:",
+        "before",
+    ])
+
+
+def test_a_page_that_hangs_is_stopped(run_page):
+    result = run_page("""
+        '''python
+        import time
+        time.sleep(60)
+        '''
+
+        '''python
+        print("after")
+        '''
+    """, ini="doccheck_timeout = 0.2")
+    result.assert_outcomes(passed=1, failed=2)
+    result.stdout.fnmatch_lines([
+        "page.md:1: stopped: the page ran for more than 0.2 s and this block had not finished",
+        "page.md:6: not run: the page's process ended in the block at line 1",
+    ])

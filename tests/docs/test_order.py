@@ -1,0 +1,32 @@
+"""The real pages give the same result in any order: three shuffled runs of docs/."""
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from tests.paths import ROOT
+
+pytestmark = pytest.mark.slow  # three more runs of every page: `make test`, not `make check`
+
+
+def outcomes(*args: str) -> tuple[list[str], dict[str, str]]:
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "docs", "-p", "no:cacheprovider", "-q", "-rA", "--no-header", *args],
+        cwd=ROOT, capture_output=True, text=True, check=False,
+    )
+    # -rA lists every item with its outcome, in the order the items ran.
+    found = re.findall(r"^(PASSED|FAILED|ERROR) (docs/\S+)", result.stdout, re.M)
+    return [node for _, node in found], {node: outcome for outcome, node in found}
+
+
+def test_the_docs_pass_in_random_page_orders():
+    _, in_file_order = outcomes()
+    assert in_file_order and set(in_file_order.values()) == {"PASSED"}
+    orders = []
+    for seed in ("1", "2", "3"):
+        order, shuffled = outcomes("--doccheck-shuffle", seed)
+        assert shuffled == in_file_order
+        orders.append(order)
+    assert len({tuple(o) for o in orders}) == 3, "the seeds did not change the page order"

@@ -1,0 +1,22 @@
+"""Where things are, and the page list: defined once for every test."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+LANGUAGES = ("ja", "en")  # the default language first
+# Every page, by its name in each language folder ("index.md", "faq.md", ...).
+PAGE_NAMES = sorted(p.relative_to(DOCS / "ja").as_posix() for p in (DOCS / "ja").rglob("*.md"))
+# Material prints an end-of-life notice on every build unless this is set; the
+# Makefile exports it for `make serve` and `make build`.
+MKDOCS_ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+
+
+def page_url(name: str, lang: str) -> str:
+    """The URL path of a page such as "faq.md" in a language: /faq/ or /en/faq/."""
+    stem = Path(name).with_suffix("").as_posix()
+    path = "" if stem == "index" else f"{stem}/"
+    return f"/{path}" if lang == LANGUAGES[0] else f"/{lang}/{path}"
