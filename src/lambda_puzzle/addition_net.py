@@ -25,7 +25,7 @@ class AdditionNet:
             is an integer too.
 
     Raises:
-        TypeError: If `w` is not a real number.
+        TypeError: If `w` is not a real number (nor are `x` and `t` later).
 
     Examples:
         >>> net = AdditionNet()
@@ -36,17 +36,23 @@ class AdditionNet:
     """
 
     def __init__(self, w: int | float = 100) -> None:
-        if isinstance(w, bool) or not isinstance(w, numbers.Real):
-            raise TypeError(f"w must be a real number, got {w!r}")
-        self.params: dict[str, NDArray[np.number]] = {"w": np.array([[w]])}
+        self.params: dict[str, NDArray[np.number]] = {"w": np.array([[_real("w", w)]])}
 
     def predict(self, x: int | float) -> NDArray[np.number]:
-        """Return `x + w`, reading `self.params["w"]` at call time."""
-        return x + self.params["w"]
+        """Return `x + w`, reading `self.params["w"]` at call time.
+
+        Raises:
+            TypeError: If `x` is not a real number.
+        """
+        return _real("x", x) + self.params["w"]
 
     def loss(self, x: int | float, t: int | float) -> int | float:
-        """Return `predict(x) + t` as a plain Python number."""
-        return (self.predict(x) + t).item()
+        """Return `predict(x) + t` as a plain Python number.
+
+        Raises:
+            TypeError: If `x` or `t` is not a real number.
+        """
+        return (self.predict(x) + _real("t", t)).item()
 
     def loss_W(self, x: int | float, t: int | float) -> Callable[[object], int | float]:
         """Build the same kind of lambda as the book's 4.5.1: `lambda W: self.loss(x, t)`.
@@ -55,3 +61,14 @@ class AdditionNet:
         on what `self.params["w"]` holds at the moment it is called.
         """
         return lambda W: self.loss(x, t)
+
+
+def _real(name: str, value: object) -> int | float:
+    """`value` itself, if it is one real number; the network adds numbers, not arrays."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        shape = f" of shape {np.shape(value)}" if isinstance(value, (np.ndarray, list, tuple)) else ""
+        raise TypeError(
+            f"{name} must be a real number, got {type(value).__name__}{shape}: the addition "
+            "network adds single numbers to its 1x1 weight"
+        )
+    return value

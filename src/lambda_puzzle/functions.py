@@ -70,14 +70,19 @@ def cross_entropy_error(y: ArrayLike, t: ArrayLike) -> float:
 
     Args:
         y: Probabilities, one vector or a batch (one row per sample).
-        t: Targets, either one-hot (same shape as `y`) or class labels
-            (one integer per sample).
+        t: The right classes: one integer label per sample, or exactly one-hot
+            rows shaped like `y`. For a single sample, a plain label or one
+            one-hot vector. Soft targets (rows such as ``[0.3, 0.7]``) are
+            refused: like the book's, this loss takes the class of the 1.
 
     Returns:
         `-sum(log(y[label] + 1e-7)) / batch_size`, as a Python float.
 
     Raises:
-        ValueError: If the shapes of `y` and `t` do not fit together.
+        ValueError: If `y` is not 1-D or 2-D, or `t` is not a valid set of labels
+            for it (a column, a negative or fractional label, a soft row); the
+            message names the bad value.
+        TypeError: If `t` does not hold numbers.
 
     Examples:
         >>> round(cross_entropy_error([0.1, 0.7, 0.2], [0, 1, 0]), 4)
@@ -86,23 +91,74 @@ def cross_entropy_error(y: ArrayLike, t: ArrayLike) -> float:
         0.3567
     """
     y = np.asarray(y, dtype=float)
-    t = np.asarray(t)
     if y.ndim == 1:
-        # A single sample is a batch of one.
-        y = y.reshape(1, -1)
-        t = t.reshape(1, -1) if t.size == y.size else t.reshape(1)
+        y = y.reshape(1, -1)  # a single sample is a batch of one
     if y.ndim != 2:
         raise ValueError(f"y must be 1-D or 2-D, got shape {y.shape}")
-    if t.shape == y.shape:
-        t = t.argmax(axis=1)  # one-hot rows to labels
-    elif t.shape != (y.shape[0],):
-        raise ValueError(
-            f"t must be one-hot with shape {y.shape} or labels with shape "
-            f"({y.shape[0]},), got shape {t.shape}"
-        )
-    labels = t.astype(int)
-    if labels.size and (labels.min() < 0 or labels.max() >= y.shape[1]):
-        raise ValueError(f"labels must be in 0..{y.shape[1] - 1}, got {t.tolist()}")
-    batch_size = y.shape[0]
+    batch_size, n_classes = y.shape
+    labels = _as_labels(t, batch_size, n_classes)
     picked = y[np.arange(batch_size), labels]
     return float(-np.sum(np.log(picked + LOG_GUARD)) / batch_size)
+
+
+def _as_batch(x: ArrayLike, width: int) -> NDArray[np.float64]:
+    """Inputs as a float batch of shape (batch, width); one 1-D sample becomes a batch of one.
+
+    Raises:
+        TypeError: If `x` does not hold numbers.
+        ValueError: If `x` does not hold `width` values per sample.
+    """
+    x = np.asarray(x)
+    if x.dtype.kind not in "biuf":
+        raise TypeError(f"x must hold real numbers, got dtype {x.dtype}")
+    if x.ndim not in (1, 2) or x.shape[-1] != width:
+        raise ValueError(
+            f"x must hold {width} inputs per sample (shape (batch, {width}) "
+            f"or ({width},)), got shape {x.shape}"
+        )
+    return x.astype(float).reshape(-1, width)
+
+
+def _as_labels(t: ArrayLike, batch_size: int, n_classes: int) -> NDArray[np.intp]:
+    """One class index per sample, in 0..n_classes-1, from labels or exactly one-hot rows.
+
+    Accepted: integer labels of shape (batch_size,) (whole-valued floats too);
+    one-hot rows of shape (batch_size, n_classes), each all zeros but one 1; and
+    for a batch of one, a plain label or a single one-hot vector. Anything else
+    raises, naming the bad value, instead of being read as some class: a column
+    of labels, a negative label, 1.7, or a soft target row such as [0.3, 0.7].
+
+    Raises:
+        TypeError: If `t` does not hold numbers.
+        ValueError: If `t` has another shape, or a value that is not a class.
+    """
+    t = np.asarray(t)
+    if t.dtype.kind not in "biuf":
+        raise TypeError(f"t must hold class labels or one-hot rows, got dtype {t.dtype}")
+    if batch_size == 1 and n_classes > 1 and t.shape == (n_classes,):
+        t = t.reshape(1, n_classes)  # one sample's one-hot vector
+    if t.shape == (batch_size, n_classes) and n_classes > 1:
+        ones, zeros = t == 1, t == 0
+        bad_rows = ~((ones | zeros).all(axis=1) & (ones.sum(axis=1) == 1))
+        if bad_rows.any():
+            row = int(np.argmax(bad_rows))
+            raise ValueError(
+                f"t has the shape of one-hot rows, {t.shape}, but row {row} is {t[row].tolist()}: "
+                "each row must be all zeros but one 1 (soft targets are not supported)"
+            )
+        return ones.argmax(axis=1)
+    if t.ndim == 0 and batch_size == 1:
+        t = t.reshape(1)
+    if t.shape != (batch_size,):
+        raise ValueError(
+            f"t must be one label per sample, shape ({batch_size},), or one-hot rows, "
+            f"shape ({batch_size}, {n_classes}); got shape {t.shape}"
+        )
+    if t.dtype.kind == "b":
+        raise ValueError(f"labels must be class numbers, got booleans {t.tolist()}")
+    whole = np.isfinite(t) & (t == np.round(t)) if t.dtype.kind == "f" else np.ones(t.shape, bool)
+    in_range = whole & (t >= 0) & (t < n_classes)
+    if not in_range.all():
+        bad = t[~in_range][0].item()
+        raise ValueError(f"labels must be whole numbers in 0..{n_classes - 1}, got {bad!r} in {t.tolist()}")
+    return t.astype(np.intp)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import math
 import numbers
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from lambda_puzzle.functions import cross_entropy_error, sigmoid, sigmoid_grad, softmax
+from lambda_puzzle.functions import _as_batch, _as_labels, cross_entropy_error, sigmoid, sigmoid_grad, softmax
 from lambda_puzzle.gradient import numerical_gradient
 
 PARAM_NAMES = ("W1", "b1", "W2", "b2")
@@ -51,8 +52,12 @@ class TwoLayerNet:
         ):
             if isinstance(size, bool) or not isinstance(size, numbers.Integral) or size < 1:
                 raise ValueError(f"{name} must be a positive integer, got {size!r}")
-        if not weight_init_std >= 0:
-            raise ValueError(f"weight_init_std must be >= 0, got {weight_init_std!r}")
+        if (
+            isinstance(weight_init_std, bool)
+            or not isinstance(weight_init_std, numbers.Real)
+            or not (math.isfinite(weight_init_std) and weight_init_std >= 0)
+        ):
+            raise ValueError(f"weight_init_std must be a finite real number >= 0, got {weight_init_std!r}")
         rng = np.random.default_rng(rng)
         self.params: dict[str, NDArray[np.float64]] = {
             "W1": weight_init_std * rng.standard_normal((input_size, hidden_size)),
@@ -62,88 +67,84 @@ class TwoLayerNet:
         }
 
     def predict(self, x: ArrayLike) -> NDArray[np.float64]:
-        """Class probabilities for the inputs `x` (one row per sample).
+        """Class probabilities for the inputs `x`: one row per sample, or one vector for one sample.
 
         Every call reads `self.params` afresh, which is why a perturbation made
         in place by `numerical_gradient` shows up in the result.
 
         Raises:
             ValueError: If `x` does not hold `input_size` values per sample.
+            TypeError: If `x` does not hold numbers.
         """
         W1, W2 = self.params["W1"], self.params["W2"]
         b1, b2 = self.params["b1"], self.params["b2"]
-        x = _inputs(x, W1.shape[0])
-        a1 = np.dot(x, W1) + b1
+        batch = _as_batch(x, W1.shape[0])
+        a1 = np.dot(batch, W1) + b1
         z1 = sigmoid(a1)
         a2 = np.dot(z1, W2) + b2
-        return softmax(a2)
+        y = softmax(a2)
+        return y[0] if np.ndim(x) == 1 else y
 
     def loss(self, x: ArrayLike, t: ArrayLike) -> float:
-        """Cross-entropy of `predict(x)` against targets `t` (one-hot or labels)."""
+        """Cross-entropy of `predict(x)` against `t`.
+
+        `t` holds one class label per sample, or exactly one-hot rows. Soft
+        targets are refused, as in `cross_entropy_error`: backprop's `y - t` and
+        the loss would disagree about them.
+        """
         return cross_entropy_error(self.predict(x), t)
 
     def accuracy(self, x: ArrayLike, t: ArrayLike) -> float:
         """Fraction of samples whose most probable class is the target."""
-        y = np.argmax(self.predict(x), axis=1)
-        labels = _labels(t, y.shape[0])
-        return float(np.mean(y == labels))
+        batch = _as_batch(x, self.params["W1"].shape[0])
+        y = np.argmax(self.predict(batch), axis=1)
+        return float(np.mean(y == _as_labels(t, *self._batch_and_classes(batch))))
 
     def numerical_gradient(self, x: ArrayLike, t: ArrayLike) -> dict[str, NDArray[np.float64]]:
         """Gradient of the loss for every parameter, by central differences.
 
         `loss_W` never uses `W`. It still works because `numerical_gradient`
         perturbs `self.params[key]` itself, in place, and `self.loss` reads
-        `self.params` each time it is called.
+        `self.params` each time it is called. Inputs and labels are checked
+        before any parameter is touched.
         """
+        self._check_inputs(x, t)  # before any parameter is perturbed
         loss_W = lambda W: self.loss(x, t)  # W is a dummy: see the docstring
 
         grads = {}
         for key in PARAM_NAMES:
-            grads[key] = numerical_gradient(loss_W, self.params[key])
+            grads[key] = numerical_gradient(loss_W, self.params[key], name=f"params[{key!r}]")
         return grads
 
     def gradient(self, x: ArrayLike, t: ArrayLike) -> dict[str, NDArray[np.float64]]:
         """The same gradient as `numerical_gradient`, by backpropagation."""
         W1, W2 = self.params["W1"], self.params["W2"]
         b1, b2 = self.params["b1"], self.params["b2"]
-        x = _inputs(x, W1.shape[0]).reshape(-1, W1.shape[0])
-        batch_size = x.shape[0]
+        x = _as_batch(x, W1.shape[0])
+        batch_size, n_classes = self._batch_and_classes(x)
+        labels = _as_labels(t, batch_size, n_classes)
 
-        a1 = x @ W1 + b1
+        a1 = np.dot(x, W1) + b1
         z1 = sigmoid(a1)
-        a2 = z1 @ W2 + b2
+        a2 = np.dot(z1, W2) + b2
         y = softmax(a2)
 
         # Softmax followed by cross-entropy has the simple derivative y - t.
-        dy = (y - _one_hot(t, y.shape)) / batch_size
-        da1 = (dy @ W2.T) * sigmoid_grad(a1)
+        dy = y.copy()
+        dy[np.arange(batch_size), labels] -= 1.0
+        dy /= batch_size
+        da1 = np.dot(dy, W2.T) * sigmoid_grad(a1)
         return {
-            "W1": x.T @ da1,
+            "W1": np.dot(x.T, da1),
             "b1": da1.sum(axis=0),
-            "W2": z1.T @ dy,
+            "W2": np.dot(z1.T, dy),
             "b2": dy.sum(axis=0),
         }
 
+    def _batch_and_classes(self, batch: NDArray[np.float64]) -> tuple[int, int]:
+        return batch.shape[0], self.params["W2"].shape[1]
 
-def _inputs(x: ArrayLike, input_size: int) -> NDArray[np.float64]:
-    x = np.asarray(x, dtype=float)
-    if x.ndim not in (1, 2) or x.shape[-1] != input_size:
-        raise ValueError(
-            f"x must hold {input_size} inputs per sample (shape (batch, {input_size}) "
-            f"or ({input_size},)), got shape {x.shape}"
-        )
-    return x
-
-
-def _labels(t: ArrayLike, batch_size: int) -> NDArray[np.intp]:
-    t = np.asarray(t)
-    return t.argmax(axis=1) if t.ndim == 2 else t.reshape(batch_size)
-
-
-def _one_hot(t: ArrayLike, shape: tuple[int, ...]) -> NDArray[np.float64]:
-    t = np.asarray(t)
-    if t.shape == shape:
-        return t.astype(float)
-    one_hot = np.zeros(shape)
-    one_hot[np.arange(shape[0]), _labels(t, shape[0])] = 1.0
-    return one_hot
+    def _check_inputs(self, x: ArrayLike, t: ArrayLike) -> None:
+        """Raise what `loss` would raise for these `x` and `t`, without computing it."""
+        batch = _as_batch(x, self.params["W1"].shape[0])
+        _as_labels(t, *self._batch_and_classes(batch))

@@ -27,11 +27,18 @@ class Boom(Exception):
     pass
 
 
+def refused_because_the_step_vanishes(error: ValueError) -> bool:
+    return "vanishes" in str(error)
+
+
 @given(float_arrays)
-def test_x_is_restored_bit_for_bit(x):
+def test_x_is_restored_bit_for_bit_or_refused_untouched(x):
     before = x.tobytes()
     with np.errstate(all="ignore"):  # inf - inf and overflow are not the point here
-        numerical_gradient(lambda v: np.sum(v), x)
+        try:
+            numerical_gradient(lambda v: np.sum(v), x)
+        except ValueError as error:
+            assert refused_because_the_step_vanishes(error)
     assert x.tobytes() == before
 
 
@@ -48,12 +55,65 @@ def test_x_is_restored_bit_for_bit_when_f_raises(x, fail_on_call):
         return 0.0
 
     with np.errstate(all="ignore"):
-        if 2 * x.size >= fail_on_call:
-            with pytest.raises(Boom):
-                numerical_gradient(f, x)
-        else:
+        try:
             numerical_gradient(f, x)
+        except Boom:
+            assert calls == fail_on_call <= 2 * x.size
+        except ValueError as error:
+            assert refused_because_the_step_vanishes(error) and calls == 0
     assert x.tobytes() == before
+
+
+@given(
+    hnp.arrays(
+        dtype=st.sampled_from([np.float64, np.float32, np.float16]),
+        shape=hnp.array_shapes(min_dims=1, max_dims=2, min_side=1, max_side=4),
+        elements=st.floats(-100, 100, width=16),
+    ),
+    st.sampled_from([1e-4, 1e-3, 1e-2]),
+)
+def test_a_linear_function_has_its_coefficients_as_gradient_in_every_dtype(x, h):
+    # f is computed in float64 from the stored values, so f(x+h) - f(x-h) is exact
+    # up to ~1e-13: any larger error would come from dividing by the wrong step.
+    coefficients = np.arange(1, x.size + 1, dtype=float).reshape(x.shape)
+    f = lambda v: float(np.sum(coefficients * v.astype(float)))
+    try:
+        grad = numerical_gradient(f, x, h)
+    except ValueError as error:
+        assert refused_because_the_step_vanishes(error)
+        vanishing = ((x + h).astype(x.dtype) == x) | ((x - h).astype(x.dtype) == x)
+        assert vanishing.any()
+        return
+    np.testing.assert_allclose(grad.astype(float), coefficients, rtol={np.float16: 1e-3}.get(x.dtype.type, 1e-6))
+
+
+@pytest.mark.parametrize(
+    ("x", "h", "where"),
+    [
+        (np.array([0.5, 1.0], dtype=np.float16), 1e-4, r"x\[0\] = 0\.5: in float16"),
+        (np.array([[1.0, 1e13]]), 1e-4, r"x\[0, 1\] = 10000000000000\.0: in float64"),
+        (np.array([1.0]), 1e-300, r"h=1e-300 vanishes at x\[0\] = 1\.0"),
+        (np.array(2.0), 1e-20, r"vanishes at x = 2\.0"),
+        (np.array([np.inf]), 1e-4, r"x\[0\] = inf"),
+    ],
+)
+def test_a_vanishing_step_is_refused_before_f_is_called(x, h, where):
+    before = x.tobytes()
+    calls = []
+    with pytest.raises(ValueError, match=where):
+        numerical_gradient(lambda v: calls.append(1) or 0.0, x, h)
+    assert calls == [] and x.tobytes() == before
+
+
+def test_an_unsigned_result_of_f_does_not_wrap_around():
+    x = np.array([1.0])
+    grad = numerical_gradient(lambda v: np.uint8(3) if v[0] > 1 else np.uint8(5), x)
+    assert grad.tolist() == pytest.approx([-10000.0])  # (3 - 5) / 2h, not (3 + 256 - 5) / 2h
+
+
+def test_errors_use_the_name_given():
+    with pytest.raises(TypeError, match=r"params\['W1'\] must have a floating dtype, got int64"):
+        numerical_gradient(lambda v: 0.0, np.array([1, 2]), name="params['W1']")
 
 
 @given(moderate_arrays)
@@ -142,7 +202,7 @@ def test_h_must_be_positive_and_finite(h):
         numerical_gradient(lambda v: 0.0, np.array([1.0]), h=h)
 
 
-@pytest.mark.parametrize("h", ["1e-4", None, True])
+@pytest.mark.parametrize("h", ["1e-4", None, True, 1j, np.array([1e-4])])
 def test_h_must_be_a_number(h):
     with pytest.raises(TypeError, match="h must be a real number"):
         numerical_gradient(lambda v: 0.0, np.array([1.0]), h=h)
