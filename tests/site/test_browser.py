@@ -175,7 +175,7 @@ async def _run_all(chromium: Path, server: SiteServer) -> dict:
             async with slots:
                 try:
                     return await coroutine
-                except Exception as error:  # noqa: BLE001 - reported by the test that reads it
+                except Exception as error:  # reported by the test that reads it
                     return error
 
         visits = await asyncio.gather(

