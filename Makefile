@@ -7,6 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NODE   := tests/node/node_modules/.installed
+LIGHTHOUSE := tests/node/lighthouse/node_modules/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
@@ -16,7 +17,7 @@ export NO_MKDOCS_2_WARNING := 1
 # test modules there too); some machines switch them off in the environment.
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: serve check test bench build lock clean
+.PHONY: serve check test bench build cards lock clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,12 +46,25 @@ test: $(STAMP) $(NODE)
 	$(BIN)/ruff check --quiet .
 	$(BIN)/python -m pytest
 
-# Timings (make check, the build against a plain build), written to README by hand.
-bench: $(STAMP)
+# Lighthouse, for the benchmark only.
+$(LIGHTHOUSE): tests/node/lighthouse/package-lock.json
+	npm ci --prefix tests/node/lighthouse --no-audit --no-fund --silent
+	touch $@
+
+# Timings (make check, make test, the build against a plain build) and Lighthouse on
+# every page: about 15 minutes. The tables go into README by hand.
+bench: $(STAMP) $(NODE) $(LIGHTHOUSE)
 	$(BIN)/python tests/benchmark.py
 
+# The site as GitHub Pages publishes it: the pages, a notebook beside each, and the
+# wheel that the notebooks install (set SITE_URL to the site's address).
 build: $(STAMP)
 	$(BIN)/mkdocs build --strict
+	$(BIN)/python -m pip wheel --quiet --disable-pip-version-check --no-deps --wheel-dir site .
+
+# Redraw the share cards (docs/assets/cards/*.png) after changing their text.
+cards: $(STAMP)
+	$(BIN)/python overrides/share_cards.py
 
 # Re-resolve every pin to the newest versions pyproject.toml allows.
 lock:

@@ -1,10 +1,21 @@
-"""MkDocs hook: one search index per language.
+"""MkDocs hooks: what the site needs beyond Material and mkdocs-static-i18n.
 
-mkdocs-static-i18n merges the pages of every language into one search index, so an
-English reader searching "lambda" got Japanese pages among the results. Once the
-last language is built, this splits that index into /search/search_index.json
-(the default language) and /<lang>/search/search_index.json, and points the pages
-of each other language at their own index through Material's `base`.
+* One search index per language. mkdocs-static-i18n merges the pages of every
+  language into one index, so an English reader searching "lambda" got Japanese
+  pages too. Once every language is built, the index is split into
+  /search/search_index.json and /<lang>/search/search_index.json, and the pages of
+  each other language are pointed at their own index through Material's `base`.
+* The 404 page in the reader's language. Each language's build writes the root
+  404.html, and the last one wins; GitHub Pages serves only that root file. The
+  root becomes the default language's page, with a script that swaps in
+  /<lang>/404.html for a missing address under /<lang>/.
+* A sitemap beside every page. Material fetches `sitemap.xml` next to every
+  `<link rel="alternate">` of a page (to map pages across languages), and the
+  alternates point at the page's translations, so each page folder gets a copy
+  of the sitemap, with `x-default` added.
+* For the templates (overrides/main.html): each page's hreflang alternates, its
+  share card and the name of its notebook.
+* A Jupyter notebook of every page, written beside it (doccheck.notebook).
 """
 
 from __future__ import annotations
@@ -12,11 +23,23 @@ from __future__ import annotations
 import json
 import posixpath
 import re
+from importlib.metadata import version
 from pathlib import Path
+from urllib.parse import urljoin, urlsplit
 
 from mkdocs.plugins import event_priority
 
+from doccheck import parse_page
+from doccheck.notebook import page_to_notebook
+
 CONFIG_SCRIPT = re.compile(r'(<script id="__config" type="application/json">)(.*?)(</script>)', re.S)
+CARD = "assets/cards/{lang}.png"  # 1200 x 630, made by overrides/share_cards.py
+LOCALES = {"ja": "ja_JP", "en": "en_US"}
+SETUP = {
+    "ja": "# このページが使う lambda_puzzle パッケージを、入っていなければインストールします。",
+    "en": "# Install lambda_puzzle, the package this page runs, unless it is there already.",
+}
+_not_found: dict[str, str] = {}  # language -> its 404 page, captured before the next build overwrites it
 
 
 def _json(value) -> str:
@@ -29,27 +52,82 @@ def _languages(config) -> tuple[str, list[str]]:
     return default, [lang.locale for lang in i18n.config.languages if lang.locale != default]
 
 
-def on_post_page(output: str, page, config) -> str:
-    _, others = _languages(config)
-    lang = next((lang for lang in others if page.file.dest_uri.startswith(f"{lang}/")), None)
-    if lang is None:
-        return output
+def _language_of(url: str, config) -> tuple[str, str]:
+    """(language, the URL without its language folder) of a page URL such as "en/faq/"."""
+    default, others = _languages(config)
+    for lang in others:
+        if url.startswith(f"{lang}/"):
+            return lang, url[len(lang) + 1 :]
+    return default, url
+
+
+def _url_in(lang: str, path: str, config) -> str:
+    default, _ = _languages(config)
+    return urljoin(config.site_url, path if lang == default else f"{lang}/{path}")
+
+
+def _rebase(html: str, lang: str) -> str:
+    """Point Material's search at /<lang>/search/search_index.json."""
 
     def rebase(match: re.Match) -> str:
         settings = json.loads(match[2])
-        # Material fetches base + "search/search_index.json" and resolves results against it.
         settings["base"] = posixpath.join(settings["base"], lang, "")
         return match[1] + _json(settings) + match[3]
 
-    return CONFIG_SCRIPT.sub(rebase, output, count=1)
+    return CONFIG_SCRIPT.sub(rebase, html, count=1)
+
+
+def on_page_markdown(markdown: str, page, config, files) -> str:
+    lang, path = _language_of(page.url, config)
+    default, others = _languages(config)
+    page.meta["alternates"] = [
+        {"hreflang": code, "href": _url_in(code, path, config)} for code in (default, *others)
+    ] + [{"hreflang": "x-default", "href": _url_in(default, path, config)}]
+    page.meta["locale"] = LOCALES[lang]
+    page.meta["locale_alternates"] = [LOCALES[code] for code in (default, *others) if code != lang]
+    page.meta["card"] = urljoin(config.site_url, CARD.format(lang=lang))
+    page.meta["home"] = path == ""  # the home page of its language
+
+    name = Path(page.file.src_uri).stem + ".ipynb"
+    page.meta["notebook"] = name
+    wheel = urljoin(config.site_url, f"lambda_puzzle-{version('lambda-puzzle')}-py3-none-any.whl")
+    setup = (
+        f"{SETUP[lang]}\nimport importlib.util\nimport subprocess\nimport sys\n\n"
+        'if importlib.util.find_spec("lambda_puzzle") is None:\n'
+        f'    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "{wheel}"], check=True)\n'
+    )
+    notebook = page_to_notebook(
+        parse_page(markdown, page.file.src_uri, collect=False), config.site_url, _url_in(lang, "", config), setup
+    )
+    out = Path(config.site_dir) / posixpath.dirname(page.file.dest_uri) / name
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(notebook, ensure_ascii=False, indent=1) + "\n", "utf-8")
+    return markdown
+
+
+def on_post_page(output: str, page, config) -> str:
+    lang, _ = _language_of(page.url, config)
+    return output if lang == _languages(config)[0] else _rebase(output, lang)
+
+
+def on_post_template(output: str, template_name: str, config) -> str:
+    if template_name == "404.html":
+        _not_found[config.theme["language"]] = output
+    return output
 
 
 @event_priority(-200)  # after mkdocs-static-i18n (-100) has built and merged every language
 def on_post_build(config) -> None:
     if config.plugins["i18n"].building:
-        return  # an inner build of one language; the merged index comes at the end
-    default, others = _languages(config)
+        return  # an inner build of one language; the merged results come at the end
     site = Path(config.site_dir)
+    default, others = _languages(config)
+    _split_search_index(site, default, others)
+    _write_not_found_pages(site, default, others, config)
+    _write_sitemaps(site, default)
+
+
+def _split_search_index(site: Path, default: str, others: list[str]) -> None:
     merged = json.loads((site / "search" / "search_index.json").read_text("utf-8"))
     docs = merged["docs"]
     for lang in others:
@@ -60,3 +138,41 @@ def on_post_build(config) -> None:
         (site / lang / "search" / "search_index.json").write_text(_json(index), "utf-8")
     own = [d for d in docs if not d["location"].startswith(tuple(f"{lang}/" for lang in others))]
     (site / "search" / "search_index.json").write_text(_json({**merged, "docs": own}), "utf-8")
+
+
+def _write_not_found_pages(site: Path, default: str, others: list[str], config) -> None:
+    base = urlsplit(config.site_url).path or "/"
+    for lang in others:
+        (site / lang / "404.html").write_text(_rebase(_not_found[lang], lang), "utf-8")
+    # A missing address under /<lang>/ gets that language's page, at the same address.
+    switch = (
+        "<script>(function () {"
+        f"var base = {_json(base)}, langs = {_json(others)};"
+        "for (var i = 0; i < langs.length; i++) {"
+        "var prefix = base + langs[i] + '/';"
+        "if (location.pathname.indexOf(prefix) !== 0) continue;"
+        "document.documentElement.style.visibility = 'hidden';"
+        "fetch(prefix + '404.html').then(function (r) { if (!r.ok) throw r; return r.text(); })"
+        ".then(function (html) { document.open(); document.write(html); document.close(); })"
+        ".catch(function () { document.documentElement.style.visibility = ''; });"
+        "return; }"
+        "})();</script>"
+    )
+    page = _not_found[default]
+    (site / "404.html").write_text(page.replace("<head>", "<head>" + switch, 1), "utf-8")
+
+
+def _write_sitemaps(site: Path, default: str) -> None:
+    sitemap = (site / "sitemap.xml").read_text("utf-8")
+
+    def add_default(match: re.Match) -> str:
+        href = re.search(rf'hreflang="{default}" href="([^"]+)"', match[0])[1]
+        link = f'<xhtml:link rel="alternate" hreflang="x-default" href="{href}"/>'
+        return match[0].replace("</url>", f"    {link}\n    </url>")
+
+    sitemap = re.sub(r"<url>.*?</url>", add_default, sitemap, flags=re.S)
+    (site / "sitemap.xml").write_text(sitemap, "utf-8")
+    (site / "sitemap.xml.gz").unlink(missing_ok=True)  # it would disagree with the new sitemap
+    for index in site.rglob("index.html"):
+        if index.parent != site:
+            (index.parent / "sitemap.xml").write_text(sitemap, "utf-8")

@@ -1,14 +1,19 @@
-"""Timings that a test must not assert: run by `make bench`, written into README by hand.
+"""What a test must not assert: timings and Lighthouse. Run by `make bench`; the tables go into README.
 
 A timed assertion in `make test` fails on a busy machine and blocks a landing as
 surely as a real bug, so the time budgets live here, next to their measurements:
 
-* `make check`, warm: the quick loop must stay within `make_check_seconds`.
+* `make check` and `make test`, warm: within `make_check_seconds` and `make_test_seconds`.
 * `mkdocs build` against a build of the same pages without plugins: the ratio must
   stay within `build_time_ratio` (a ratio, so that a slower machine still compares).
+* Lighthouse 12.2.3 (tests/node/lighthouse/), with Debian's chromium, on every page
+  of both languages as GitHub Pages serves them (under a path, gzipped:
+  tests/site/server.py), mobile and desktop: the goal is 100 in all four
+  categories and a cumulative layout shift of at most 0.01.
 
-Each figure is the median of several runs, after one warm-up. Exit status 1 when a
-budget is exceeded. Byte budgets are deterministic and stay tests (test_browser.py).
+Each timing is the median of several runs, after one warm-up. Exit status 1 when a
+budget or goal is missed. Byte budgets are deterministic and stay tests
+(test_browser.py).
 """
 
 from __future__ import annotations
@@ -26,7 +31,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.paths import DOCS, MKDOCS_ENV  # noqa: E402 - after the path it needs
+from tests.paths import DOCS, LANGUAGES, MKDOCS_ENV, PAGE_NAMES, PREFIX, page_url  # noqa: E402 - after the path
+from tests.site.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from tests.site.server import PagesServer  # noqa: E402
 
 BUDGETS = json.loads((ROOT / "tests" / "site" / "budgets.json").read_text("utf-8"))
 
@@ -65,29 +72,100 @@ def build_command(config: Path, out: Path) -> list[str]:
     return [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "--site-dir", str(out)]
 
 
+LIGHTHOUSE = ROOT / "tests" / "node" / "lighthouse" / "node_modules" / ".bin" / "lighthouse"
+CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
+FORM_FACTORS = ("mobile", "desktop")
+MAX_CLS = 0.01
+
+
+def lighthouse(url: str, form_factor: str, report: Path) -> dict:
+    """Scores (0-100) of the four categories, and the cumulative layout shift, of one page."""
+    command = [
+        str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={report}",
+        f"--chrome-path={CHROMIUM}", "--chrome-flags=--headless=new " + " ".join(CHROMIUM_ARGS),
+        "--only-categories=" + ",".join(CATEGORIES),
+    ]
+    if form_factor == "desktop":
+        command.append("--preset=desktop")
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        sys.exit(f"lighthouse failed on {url}:\n{result.stderr}")
+    data = json.loads(report.read_text("utf-8"))
+    scores = {c: round(100 * data["categories"][c]["score"]) for c in CATEGORIES}
+    return {**scores, "cls": data["audits"]["cumulative-layout-shift"]["numericValue"]}
+
+
+def lighthouse_table() -> tuple[list[str], bool]:
+    """Lighthouse on every page, both form factors, as Pages serves the site."""
+    if not LIGHTHOUSE.exists():
+        sys.exit("lighthouse is not installed: `make bench` runs npm ci in tests/node/lighthouse")
+    with tempfile.TemporaryDirectory() as tmp:
+        site = Path(tmp) / "site"
+        server = PagesServer(site, PREFIX)
+        result = subprocess.run(
+            [sys.executable, "-m", "mkdocs", "build", "-q", "--site-dir", str(site)],
+            cwd=ROOT, env={**MKDOCS_ENV, "SITE_URL": server.origin + PREFIX}, capture_output=True, text=True,
+            check=False,
+        )
+        if result.returncode != 0:
+            sys.exit(f"mkdocs build failed:\n{result.stderr}")
+        lines = ["| page | mobile: perf / a11y / best / SEO | desktop: perf / a11y / best / SEO | CLS (max) |",
+                 "| --- | --- | --- | --- |"]
+        ok = True
+        with server:
+            for lang in LANGUAGES:
+                for name in PAGE_NAMES:
+                    runs = {f: lighthouse(server.url + page_url(name, lang), f, Path(tmp) / "report.json")
+                            for f in FORM_FACTORS}
+                    cls = max(r["cls"] for r in runs.values())
+                    perfect = all(r[c] == 100 for r in runs.values() for c in CATEGORIES) and cls <= MAX_CLS
+                    ok &= perfect
+                    cells = [" / ".join(str(runs[f][c]) for c in CATEGORIES) for f in FORM_FACTORS]
+                    lines.append(f"| {lang}/{name} | {cells[0]} | {cells[1]} | {cls:.3f} |")
+                    print(lines[-1], flush=True)
+        return lines, ok
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=5, help="timed runs of each command (default 5)")
+    parser.add_argument("--runs", type=int, default=5, help="timed runs of each quick command (default 5)")
+    parser.add_argument("--only", choices=("timings", "lighthouse"), help="measure only one of the two")
     args = parser.parse_args()
 
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     rows = []
-    check = median_of(args.runs, ["make", "--no-print-directory", "check"], env)
+    if args.only != "lighthouse":
+        rows += timings(args.runs, env)
+    light, light_ok = lighthouse_table() if args.only != "timings" else ([], True)
+
+    print(f"\n{os.cpu_count()} cores, {time.strftime('%Y-%m-%d')}; timings are medians of warm runs\n")
+    if rows:
+        print("| what | measured | budget | |\n| --- | --- | --- | --- |")
+        for what, measured, budget, ok in rows:
+            print(f"| {what} | {measured} | {budget} | {'ok' if ok else 'OVER'} |")
+    if light:
+        print(f"\nLighthouse 12.2.3 (goal: 100 everywhere, CLS at most {MAX_CLS}): "
+              f"{'met' if light_ok else 'NOT MET'}\n")
+        print("\n".join(light))
+    return 0 if all(ok for *_, ok in rows) and light_ok else 1
+
+
+def timings(runs: int, env: dict) -> list[tuple]:
+    rows = []
+    check = median_of(runs, ["make", "--no-print-directory", "check"], env)
     rows.append(("`make check`, warm", f"{check:.1f} s", f"{BUDGETS['make_check_seconds']} s",
                  check <= BUDGETS["make_check_seconds"]))
+    whole = median_of(1, ["make", "--no-print-directory", "test"], env)
+    rows.append(("`make test`, warm", f"{whole:.0f} s", f"{BUDGETS['make_test_seconds']} s",
+                 whole <= BUDGETS["make_test_seconds"]))
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        full = median_of(args.runs, build_command(ROOT / "mkdocs.yml", tmp / "full"), {**env, **MKDOCS_ENV})
-        plain = median_of(args.runs, build_command(plain_config(tmp), tmp / "plain"), {**env, **MKDOCS_ENV})
+        full = median_of(runs, build_command(ROOT / "mkdocs.yml", tmp / "full"), {**env, **MKDOCS_ENV})
+        plain = median_of(runs, build_command(plain_config(tmp), tmp / "plain"), {**env, **MKDOCS_ENV})
     ratio = full / plain
     rows.append(("`mkdocs build` / build without plugins", f"{full:.2f} s / {plain:.2f} s = {ratio:.2f}",
                  f"{BUDGETS['build_time_ratio']}", ratio <= BUDGETS["build_time_ratio"]))
-
-    print(f"median of {args.runs} warm runs, {os.cpu_count()} cores, {time.strftime('%Y-%m-%d')}\n")
-    print("| what | measured | budget | |\n| --- | --- | --- | --- |")
-    for what, measured, budget, ok in rows:
-        print(f"| {what} | {measured} | {budget} | {'ok' if ok else 'OVER'} |")
-    return 0 if all(ok for *_, ok in rows) else 1
+    return rows
 
 
 if __name__ == "__main__":

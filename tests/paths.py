@@ -14,6 +14,9 @@ PAGE_NAMES = sorted(p.relative_to(DOCS / "ja").as_posix() for p in (DOCS / "ja")
 # Makefile exports it for `make serve` and `make build`.
 MKDOCS_ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 
+# The site is built and served for the tests as GitHub Pages serves a project site: under a path.
+PREFIX = "/lambda-puzzle/"
+
 
 def page_url(name: str, lang: str) -> str:
     """The URL path of a page such as "faq.md" in a language: /faq/ or /en/faq/."""

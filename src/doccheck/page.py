@@ -20,8 +20,6 @@ from pygments.lexers.shell import ShellSessionBaseLexer
 from pygments.lexers.special import OutputLexer, TextLexer
 from pygments.util import ClassNotFound
 
-from doccheck import _markdown_docs
-
 RUN_LANG = "python"  # the one spelling that runs
 OUTPUT_LANG = "output"
 OPTIONS = frozenset({"continuation", "notest"})
@@ -73,7 +71,8 @@ class Block:
     options: tuple[str, ...]
     line: int  # 1-based line of the opening fence; the code starts on the next line
     code: str
-    collected: bool = False  # pytest-markdown-docs collects it as a test
+    end: int = 0  # 1-based line just after the closing fence
+    collected: bool | None = None  # pytest-markdown-docs collects it as a test (None: not asked)
     expected_output: str | None = None  # content of the ```output block right after it
     output_line: int | None = None
     notest_reason: str | None = None
@@ -90,7 +89,7 @@ class Block:
     @property
     def runs(self) -> bool:
         """Whether the checker runs this block: ```python, collected, not notest."""
-        return self.lang == RUN_LANG and self.collected and not self.notest
+        return self.lang == RUN_LANG and self.collected is not False and not self.notest
 
 
 @dataclass(eq=False)
@@ -139,8 +138,9 @@ def _container_rule(state, start_line: int, end_line: int, silent: bool) -> bool
     return True
 
 
+@functools.lru_cache(maxsize=1)
 def make_parser() -> MarkdownIt:
-    """CommonMark plus Material's indented containers."""
+    """CommonMark plus Material's indented containers (one parser, shared: it keeps no state)."""
     md = MarkdownIt("commonmark")
     md.block.ruler.before(
         "fence",
@@ -151,21 +151,44 @@ def make_parser() -> MarkdownIt:
     return md
 
 
-def parse_page(text: str, path: Path | str = Path("<page>")) -> Page:
-    """Split a Markdown page into its fenced blocks, pairing each python block with its output."""
+def fence_info(info: str) -> list[str]:
+    """A fence header as [language, option, ...]: "python continuation" or "{.python continuation}".
+
+    The same reading as pytest-markdown-docs' (tests/doccheck/test_markdown_docs_adapter.py
+    holds them side by side), without importing it, and pytest with it, into the site build.
+    """
+    parts = info.strip().strip("{}").split() if info.strip().startswith("{") else info.split()
+    lang = next((part for part in parts if part.startswith(".")), None) if info.strip().startswith("{") else None
+    if lang is not None:
+        parts.remove(lang)
+        parts.insert(0, lang[1:])
+    return parts
+
+
+def parse_page(text: str, path: Path | str = Path("<page>"), *, collect: bool = True) -> Page:
+    """Split a Markdown page into its fenced blocks, pairing each python block with its output.
+
+    With `collect`, pytest-markdown-docs says which fences it collects (the checker
+    needs that); without it, as for the site build, it is not imported at all, and
+    every python fence that is not notest counts as run.
+    """
     path = Path(path)
     page = Page(path, text)
     lines = text.splitlines()
     tokens = make_parser().parse(text)
-    collected = _markdown_docs.collected_fence_lines(tokens, text, path)
+    if collect:
+        from doccheck import _markdown_docs  # imports pytest-markdown-docs, and pytest with it
+
+        collected = _markdown_docs.collected_fence_lines(tokens, text, path)
     previous: Block | None = None
     for i, token in enumerate(tokens):
         if token.type != "fence" or not token.map:
             continue
-        info = _markdown_docs.block_info(token.info)
+        info = _markdown_docs.block_info(token.info) if collect else fence_info(token.info)
         lang = info[0] if info else None
         line = token.map[0] + 1
-        block = Block(lang, tuple(info[1:]), line, token.content, collected=line in collected)
+        block = Block(lang, tuple(info[1:]), line, token.content, end=token.map[1] + 1,
+                      collected=(line in collected) if collect else None)
         if i > 0 and tokens[i - 1].type == "fence":
             block.previous_fence = previous
         if lang == OUTPUT_LANG:

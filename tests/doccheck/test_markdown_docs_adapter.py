@@ -3,8 +3,10 @@
 from importlib.metadata import version
 from pathlib import Path
 
+import pytest
+
 from doccheck import _markdown_docs
-from doccheck.page import make_parser
+from doccheck.page import fence_info, make_parser
 from tests.doccheck.pages import page
 
 
@@ -43,6 +45,14 @@ def test_block_info_reads_both_header_syntaxes():
     assert _markdown_docs.block_info("{.python continuation}") == ["python", "continuation"]
     assert _markdown_docs.block_info("{ title='x' .python }") == ["python", "title='x'"]
     assert _markdown_docs.block_info("") == []
+
+
+@pytest.mark.parametrize("info", [
+    "python", "python continuation", "{.python continuation}", "{ title='x' .python }", "", "  py  ",
+    "{.python}", "{title=a}", "output", "python notest runner:x",
+])
+def test_the_site_build_reads_fence_headers_as_it_does(info):
+    assert fence_info(info) == _markdown_docs.block_info(info)
 
 
 def test_its_own_collectors_are_the_ones_the_plugin_drops():

@@ -32,6 +32,7 @@ GLOSSES = {
 
 
 def paragraphs(text: str) -> list[str]:
+    text = re.sub(r"\A---\n.*?\n---\n", "", text, flags=re.S)  # front matter: not shown on the page
     text = text.split("{ #map }")[0]
     text = re.sub(r"```.*?```", "", text, flags=re.S)
     text = re.sub(r"`[^`]*`", "", text)

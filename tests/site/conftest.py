@@ -10,43 +10,48 @@ from pathlib import Path
 
 import pytest
 
-from tests.paths import MKDOCS_ENV, ROOT
+from tests.paths import MKDOCS_ENV, PREFIX, ROOT
 from tests.site.browser import CHROMIUM, browser_missing
-from tests.site.server import SiteServer
+from tests.site.server import PagesServer
 from tests.tools import require
 
-BUILD = pytest.StashKey[tuple[Path, subprocess.Popen]]()
+BUILD = pytest.StashKey[tuple[Path, subprocess.Popen, PagesServer]]()
 
 
-def start_build(out: Path, config: Path = ROOT / "mkdocs.yml") -> subprocess.Popen:
-    """`mkdocs build --strict` into `out`, started in the background."""
+def start_build(out: Path, site_url: str, config: Path = ROOT / "mkdocs.yml") -> subprocess.Popen:
+    """`mkdocs build --strict` into `out`, for the address `site_url`, started in the background."""
     return subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "--site-dir", str(out)],
-        cwd=ROOT, env=MKDOCS_ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=ROOT, env={**MKDOCS_ENV, "SITE_URL": site_url},
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
 
 
 def pytest_collection_finish(session) -> None:
     # The build takes a few seconds: start it now, on the other core, while the
-    # unit tests and doc blocks run, if any selected test will read the site.
+    # unit tests and doc blocks run, if any selected test will read the site. The
+    # server takes its port now, so that the site is built for its own address,
+    # path included, as GitHub Pages serves a project site.
     if any("site" in getattr(item, "fixturenames", ()) for item in session.items):
         out = Path(tempfile.mkdtemp(prefix="lambda-puzzle-site-"))
-        session.config.stash[BUILD] = (out, start_build(out))
+        server = PagesServer(out, PREFIX)
+        session.config.stash[BUILD] = (out, start_build(out, server.origin + PREFIX), server)
 
 
 def pytest_sessionfinish(session) -> None:
-    out, proc = session.config.stash.get(BUILD, (None, None))
+    out, proc, server = session.config.stash.get(BUILD, (None, None, None))
     if proc is not None:
         if proc.returncode is None:  # started, but no test read it (a failure stopped the run)
             proc.kill()
             proc.communicate()
+        server.close()
         shutil.rmtree(out, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
 def site(request) -> Path:
     """The site built with `mkdocs build --strict`, with no warning at all."""
-    out, proc = request.config.stash[BUILD]
+    out, proc, _ = request.config.stash[BUILD]
     output, _ = proc.communicate()
     assert proc.returncode == 0, output
     assert [line for line in output.splitlines() if "WARNING" in line] == []
@@ -54,10 +59,17 @@ def site(request) -> Path:
 
 
 @pytest.fixture(scope="session")
-def site_server(site):
-    """The built site served on 127.0.0.1 for the session."""
-    with SiteServer(site) as server:
-        yield server
+def site_url(request, site) -> str:
+    """The address the site was built for (its site_url): the test server's, path included."""
+    return request.config.stash[BUILD][2].origin + PREFIX
+
+
+@pytest.fixture(scope="session")
+def site_server(request, site) -> PagesServer:
+    """The built site served at its own address, under PREFIX, as Pages serves it."""
+    server = request.config.stash[BUILD][2]
+    server.start()
+    return server
 
 
 @pytest.fixture(scope="session")

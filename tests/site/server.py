@@ -1,49 +1,117 @@
-"""A static server for the built site that counts what it sends."""
+"""A static server that answers like GitHub Pages does for a project site.
+
+* The site lives under a path prefix, such as /lambda-puzzle/; nothing else exists.
+* A folder is served by its index.html; a folder asked for without its final slash
+  is redirected to it (301).
+* A missing address under the prefix gets the site's own 404.html, with status 404.
+* Text (HTML, CSS, JavaScript, JSON, XML, SVG) is gzipped when the browser accepts it.
+
+It counts the bytes it sends (after gzip), for the byte budget.
+"""
 
 from __future__ import annotations
 
 import contextlib
-import functools
+import gzip
 import http.server
-import os
+import mimetypes
 import threading
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+TEXT_TYPES = ("text/", "application/javascript", "application/json", "application/xml", "image/svg+xml")
+mimetypes.add_type("application/x-ipynb+json", ".ipynb")
+mimetypes.add_type("application/zip", ".whl")
 
 
-class _Handler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):
+class _Handler(http.server.BaseHTTPRequestHandler):
+    server: _Server
+
+    def log_message(self, format, *args):  # the signature is the base class's
         pass
-
-    def send_head(self):
-        body = super().send_head()
-        if body is not None and hasattr(body, "fileno"):
-            self.server.sent.append((self.path, os.fstat(body.fileno()).st_size))
-        return body
 
     def handle(self):
         with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the browser moved on
             super().handle()
 
+    def do_GET(self):  # the name http.server calls
+        path = unquote(urlsplit(self.path).path)
+        prefix = self.server.prefix
+        if not path.startswith(prefix):
+            return self._send(404, b"outside the site", "text/plain")
+        file = (self.server.folder / path[len(prefix):]).resolve()
+        if not file.is_relative_to(self.server.folder):
+            return self._send(404, b"outside the site", "text/plain")
+        if file.is_dir() and not path.endswith("/"):
+            self.send_response(301)
+            self.send_header("Location", path + "/")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return None
+        if file.is_dir():
+            file = file / "index.html"
+        status = 200
+        if not file.is_file():
+            status, file = 404, self.server.folder / "404.html"
+        kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+        return self._send(status, file.read_bytes(), kind)
 
-class SiteServer:
-    """Serves a folder on 127.0.0.1, on a free port, in a thread; `sent` logs (path, bytes)."""
+    def _send(self, status: int, body: bytes, kind: str) -> None:
+        zipped = kind.startswith(TEXT_TYPES) and "gzip" in self.headers.get("Accept-Encoding", "")
+        if zipped:
+            body = gzip.compress(body, compresslevel=6, mtime=0)
+        self.send_response(status)
+        self.send_header("Content-Type", kind + ("; charset=utf-8" if kind.startswith("text/") else ""))
+        self.send_header("Content-Length", str(len(body)))
+        if zipped:
+            self.send_header("Content-Encoding", "gzip")
+        self.send_header("Vary", "Accept-Encoding")
+        self.end_headers()
+        self.wfile.write(body)
+        self.server.sent.append((self.path, len(body)))
 
-    def __init__(self, folder: Path) -> None:
-        self._server = http.server.ThreadingHTTPServer(
-            ("127.0.0.1", 0), functools.partial(_Handler, directory=str(folder))
-        )
+
+class _Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+    folder: Path
+    prefix: str
+    sent: list[tuple[str, int]]
+
+
+class PagesServer:
+    """Serves `folder` at http://127.0.0.1:<free port><prefix>, in a thread.
+
+    The port is taken when the server is made, so that a site can be built for the
+    address before it is served; `start()` serves it, `close()` stops. It is also a
+    context manager that does both.
+    """
+
+    def __init__(self, folder: Path, prefix: str = "/") -> None:
+        self._server = _Server(("127.0.0.1", 0), _Handler)
+        self._server.folder = Path(folder).resolve()
+        self._server.prefix = prefix
         self._server.sent = []
-        self.url = f"http://127.0.0.1:{self._server.server_port}"
+        self.origin = f"http://127.0.0.1:{self._server.server_port}"
+        self.url = self.origin + prefix.rstrip("/")  # page paths start with "/"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property
     def sent(self) -> list[tuple[str, int]]:
+        """(path, bytes on the wire) of every response so far."""
         return self._server.sent
 
-    def __enter__(self) -> SiteServer:
-        self._thread.start()
+    def start(self) -> None:
+        if not self._thread.is_alive():
+            self._thread.start()
+
+    def close(self) -> None:
+        if self._thread.is_alive():
+            self._server.shutdown()
+        self._server.server_close()
+
+    def __enter__(self) -> PagesServer:
+        self.start()
         return self
 
     def __exit__(self, *exc) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        self.close()

@@ -1,8 +1,11 @@
-"""The site as readers get it: every page of both languages in a real Chromium.
+"""The site as readers get it from GitHub Pages, in a real Chromium.
 
-All pages are visited once, a few at a time, at the start (with the language
-switch, the copy button, axe-core and the searches); the tests below check what
-those visits recorded.
+The site is built for a project-pages address and served under its path, gzipped,
+with the site's 404.html for missing addresses (tests/site/server.py). One
+browser and one context do everything at the start, a few pages at a time: every
+page of both languages once (axe, requests, hreflang, line breaking...), both 404
+pages, the searches, the byte count and the screenshots. The tests below check
+what those visits recorded.
 """
 
 from __future__ import annotations
@@ -15,28 +18,42 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from axe_playwright_python.async_playwright import Axe
 
-from tests.paths import LANGUAGES, PAGE_NAMES, ROOT, page_url
+from tests.paths import DOCS, LANGUAGES, PAGE_NAMES, PREFIX, ROOT, page_url
 from tests.site.browser import CHROMIUM_ARGS
-from tests.site.server import SiteServer
+from tests.site.server import PagesServer
 
 pytestmark = pytest.mark.browser
 
 SCREENSHOTS = ROOT / "screenshots"
-BUDGETS = json.loads((Path(__file__).with_name("budgets.json")).read_text("utf-8"))
+BUDGETS = json.loads(Path(__file__).with_name("budgets.json").read_text("utf-8"))
 OTHER = {"ja": "en", "en": "ja"}
 OUTPUT_LABEL = {"ja": "出力", "en": "Output"}
 PAGES = [(lang, name) for lang in LANGUAGES for name in PAGE_NAMES]
 SCREENSHOT_PAGES = ("index.md", "addition-network.md")
 DEVICES = {"desktop": (1280, 800), "phone": (390, 844)}
 PAGES_AT_ONCE = 3
+NOT_FOUND = {"ja": "/no/such/page/", "en": "/en/no/such/page/"}
+# (language, query, pages that must be among the results), beside every title and heading.
 SEARCHES = [
-    # (language, query, pages that must be among the results)
-    ("ja", "ラムダ", {"", "addition-network/", "code-path/", "why-it-works/", "faq/"}),
-    ("ja", "暗算", {"addition-network/"}),  # only inside a paragraph
-    ("en", "lambda", {"en/", "en/addition-network/", "en/code-path/", "en/why-it-works/", "en/faq/"}),
-    ("en", "intuition", {"en/addition-network/"}),  # only inside a paragraph
+    ("ja", "ラムダ式", {"index.md"}),
+    ("ja", "ラムダ関数", {"index.md"}),
+    ("ja", "足し算ネットワーク", {"addition-network.md"}),
+    ("ja", "整数の重み", {"break-it.md"}),
+    ("ja", "ダミー引数", {"cleaner-designs.md"}),
+    ("ja", "同じオブジェクト", {"why-it-works.md"}),
+    ("ja", "数値微分", {"gradient-check.md"}),
+    ("ja", "中心差分", {"code-path.md"}),
+    ("ja", "インプレース", {"why-it-works.md"}),
+    ("ja", "暗算", {"addition-network.md"}),  # only inside a paragraph
+    ("en", "lambda", {"index.md", "addition-network.md", "why-it-works.md"}),
+    ("en", "addition network", {"addition-network.md"}),
+    ("en", "same object", {"why-it-works.md"}),
+    ("en", "dummy argument", {"cleaner-designs.md"}),
+    ("en", "intuition", {"addition-network.md"}),  # only inside a paragraph
 ]
+HEADING = re.compile(r"^(#{1,2})\s+(?P<text>.+?)\s*(\{\s*#[\w-]+\s*\})?\s*$", re.M)
 OUTPUT_STYLE = """() => {
     const out = document.querySelector('article .language-output');
     const code = document.querySelector('article .language-python pre > code');
@@ -48,7 +65,54 @@ OUTPUT_STYLE = """() => {
         outputBorder: getComputedStyle(out.querySelector('pre')).borderLeftWidth,
     };
 }"""
+# The text of each h1 and h2 of the article whose last line holds a single character.
+LONELY_LAST_CHARACTER = """() => {
+    const lonely = [];
+    for (const heading of document.querySelectorAll('article h1, article h2')) {
+        const range = document.createRange();
+        const walker = document.createTreeWalker(heading, NodeFilter.SHOW_TEXT);
+        const glyphs = [];
+        while (walker.nextNode()) {
+            const node = walker.currentNode;
+            if (node.parentElement.closest('.headerlink')) continue;
+            for (let i = 0; i < node.length; i++) {
+                if (!node.data[i].trim()) continue;
+                range.setStart(node, i);
+                range.setEnd(node, i + 1);
+                const box = range.getBoundingClientRect();
+                if (box.width) glyphs.push([box.top + box.height / 2, node.data[i]]);
+            }
+        }
+        if (!glyphs.length) continue;
+        const lineHeight = parseFloat(getComputedStyle(heading).lineHeight) || 20;
+        const last = Math.max(...glyphs.map(g => g[0]));
+        const first = Math.min(...glyphs.map(g => g[0]));
+        const onLast = glyphs.filter(g => last - g[0] < lineHeight / 2);
+        if (last - first > lineHeight / 2 && onLast.length === 1) lonely.push(heading.textContent.trim());
+    }
+    return lonely;
+}"""
+# The messages of Material's search worker: set up with the index, then one query at a time.
+ASK_WORKER = """async (queries) => {
+    const config = JSON.parse(document.getElementById('__config').textContent);
+    const base = new URL(config.base, location.href);
+    const index = await (await fetch(new URL('search/search_index.json', base))).json();
+    const worker = new Worker(new URL(config.search, location.href));
+    const ask = (message) => new Promise((resolve) => {
+        worker.onmessage = (event) => resolve(event.data);
+        worker.postMessage(message);
+    });
+    await ask({type: 0, data: {config: index.config, docs: index.docs, options: {suggest: false}}});
+    const found = {};
+    for (const query of queries) {
+        const answer = await ask({type: 2, data: query});
+        found[query] = answer.data.items.flat().map((doc) => new URL(doc.location, base).href);
+    }
+    worker.terminate();
+    return found;
+}"""
 COPY_BUTTON = "article div.highlight pre > nav button[data-md-type=copy]"
+AXE = Axe().axe_script  # axe-core, put into every page before it loads
 
 
 @dataclass
@@ -57,144 +121,198 @@ class Visit:
     failed: list[str] = field(default_factory=list)
     foreign: list[str] = field(default_factory=list)
     html_lang: str = ""
-    switch_url: str = ""
-    switch_lang: str = ""
+    switch_href: str = ""
+    alternates: dict = field(default_factory=dict)
+    notebook_href: str = ""
     code_blocks: int = 0
     copy_buttons: int = 0
     copied: str | None = None
     first_code: str | None = None
     output_style: dict | None = None
-    serious_violations: list[str] = field(default_factory=list)
+    violations: list[str] = field(default_factory=list)
+    lonely: dict = field(default_factory=dict)  # width -> headings with one character on their last line
+    text: str = ""
 
 
-async def _open(context, base: str, visit: Visit):
-    page = await context.new_page()
+class Browsing:
+    """Everything the browser is asked to do, with what it recorded."""
 
-    async def refuse(route):
-        visit.foreign.append(route.request.url)
-        await route.abort()
+    def __init__(self, server: PagesServer) -> None:
+        self.server = server
+        self.site = server.origin + PREFIX
 
-    # Only requests that leave the local server are routed (and refused): routing
-    # every request through Python would slow each page down.
-    await page.route(re.compile(rf"^(?!{re.escape(base)}/)"), refuse)
-    page.on("console", lambda m: m.type == "error" and visit.console_errors.append(m.text))
-    page.on("pageerror", lambda e: visit.console_errors.append(str(e)))
-    page.on("requestfailed", lambda r: visit.failed.append(f"{r.url} {r.failure}"))
-    page.on("response", lambda r: r.status >= 400 and visit.failed.append(f"{r.url} HTTP {r.status}"))
-    return page
+    async def open(self, context, visit: Visit):
+        page = await context.new_page()
+
+        async def refuse(route):
+            visit.foreign.append(route.request.url)
+            await route.abort()
+
+        # Only requests that leave the site are routed (and refused): routing every
+        # request through Python would slow each page down.
+        await page.route(re.compile(rf"^(?!{re.escape(self.site)})"), refuse)
+        page.on("console", lambda m: m.type == "error" and visit.console_errors.append(
+            f"{m.text} ({m.location.get('url')})"
+        ))
+        page.on("pageerror", lambda e: visit.console_errors.append(str(e)))
+        page.on("requestfailed", lambda r: visit.failed.append(f"{r.url} {r.failure}"))
+        page.on("response", lambda r: r.status >= 400 and visit.failed.append(f"{r.url} HTTP {r.status}"))
+        return page
+
+    def url(self, lang: str, name: str) -> str:
+        return self.server.url + page_url(name, lang)
+
+    async def visit(self, context, clipboard: asyncio.Lock, lang: str, name: str) -> Visit:
+        visit = Visit()
+        page = await self.open(context, visit)
+        await page.goto(self.url(lang, name), wait_until="load")
+        visit.html_lang = await page.get_attribute("html", "lang")
+        results = await page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+        visit.violations = [
+            f"{v['id']} ({v['impact']}): " + ", ".join(n["html"][:120] for n in v["nodes"])
+            for v in results["violations"]
+        ]
+        visit.switch_href = await page.eval_on_selector(f"a.md-select__link[hreflang={OTHER[lang]}]", "a => a.href")
+        visit.alternates = dict(await page.eval_on_selector_all(
+            "head link[rel=alternate][hreflang]", "els => els.map(e => [e.hreflang, e.href])"
+        ))
+        visit.notebook_href = await page.eval_on_selector(".md-notebook a", "a => a.href")
+        visit.code_blocks = await page.locator("article div.highlight pre > code").count()
+        visit.copy_buttons = await page.locator(COPY_BUTTON).count()
+        visit.output_style = await page.evaluate(OUTPUT_STYLE)
+        if name == "index.md" and visit.code_blocks:
+            visit.first_code = await page.locator("article div.highlight pre > code").first.inner_text()
+            async with clipboard:  # one clipboard for all pages
+                await page.locator("article div.highlight pre").first.hover()
+                await page.locator(COPY_BUTTON).first.click()
+                visit.copied = await page.evaluate("navigator.clipboard.readText()")
+        for device, (width, height) in DEVICES.items():
+            await page.set_viewport_size({"width": width, "height": height})
+            visit.lonely[width] = await page.evaluate(LONELY_LAST_CHARACTER)
+            if name in SCREENSHOT_PAGES:
+                SCREENSHOTS.mkdir(exist_ok=True)
+                path = SCREENSHOTS / f"{lang}-{Path(name).stem}-{device}.png"
+                await page.screenshot(path=str(path), full_page=True)
+        # The search worker and Material's sitemap requests come after load: let them finish.
+        await page.wait_for_load_state("networkidle")
+        await page.close()
+        return visit
+
+    async def not_found(self, context, lang: str) -> Visit:
+        visit = Visit()
+        page = await self.open(context, visit)
+        await page.goto(self.server.url + NOT_FOUND[lang], wait_until="networkidle")
+        await page.wait_for_function(f"document.documentElement.lang === {json.dumps(lang)}", timeout=10_000)
+        visit.html_lang = await page.get_attribute("html", "lang")
+        visit.text = await page.inner_text("article")
+        visit.switch_href = await page.eval_on_selector("article a", "a => a.href")
+        # The missing address answers 404, as Pages does: that response, and Chrome's
+        # console line about it, are expected.
+        visit.failed = [f for f in visit.failed if NOT_FOUND[lang] not in f]
+        visit.console_errors = [e for e in visit.console_errors if not e.endswith(f"{NOT_FOUND[lang]})")]
+        await page.close()
+        return visit
+
+    async def search(self, context, lang: str, queries: list[str]) -> dict[str, set[str]]:
+        """The pages each query finds, typed one after another into the search box, as a reader does."""
+        page = await context.new_page()
+        await page.goto(self.url(lang, "index.md"), wait_until="networkidle")
+        box = page.locator("input.md-search__input")
+        await box.click(force=True)
+        found = {}
+        for query in queries:
+            # Material reads the query on keyup; an IME confirms Japanese with a key as well.
+            await box.fill("")
+            await box.press("End")
+            await page.wait_for_selector(".md-search-result__item", state="detached", timeout=10_000)
+            await box.fill(query)
+            await box.press("End")
+            try:
+                await page.wait_for_selector(".md-search-result__item", timeout=10_000)
+            except Exception:  # no result is an answer too
+                found[query] = set()
+                continue
+            hrefs = await page.eval_on_selector_all(".md-search-result__item a", "els => els.map(e => e.href)")
+            found[query] = {urlsplit(h).path for h in hrefs}
+        await page.close()
+        return found
+
+    async def ask_worker(self, context, lang: str, queries: list[str]) -> dict[str, set[str]]:
+        """The pages each query finds, asked of Material's own search worker, as the search box does.
+
+        Typing takes a third of a second a query; every title and heading of the site
+        goes this way, the phrases a reader types (SEARCHES) go through `search`.
+        """
+        page = await context.new_page()
+        await page.goto(self.url(lang, "index.md"), wait_until="load")
+        found = await page.evaluate(ASK_WORKER, queries)
+        await page.close()
+        return {query: {urlsplit(url).path for url in urls} for query, urls in found.items()}
+
+    async def home_page_bytes(self, context, lang: str) -> int:
+        """What the home page loads, counted by the server (the search worker's requests too)."""
+        page = await self.open(context, Visit())
+        start = len(self.server.sent)
+        await page.goto(self.url(lang, "index.md"), wait_until="networkidle")
+        await page.close()
+        return sum(size for _, size in self.server.sent[start:])
+
+    async def run(self, chromium: Path) -> dict:
+        from playwright.async_api import async_playwright
+
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
+            context = await browser.new_context(
+                viewport={"width": 1280, "height": 800}, permissions=["clipboard-read", "clipboard-write"],
+            )
+            await context.add_init_script(AXE)
+            # Bytes first, one page at a time: the server's count must not mix pages.
+            page_bytes = {lang: await self.home_page_bytes(context, lang) for lang in LANGUAGES}
+            clipboard, slots = asyncio.Lock(), asyncio.Semaphore(PAGES_AT_ONCE)
+
+            async def limited(coroutine):
+                # One page's failure is that page's test failure, not every test's error.
+                async with slots:
+                    try:
+                        return await coroutine
+                    except Exception as error:  # reported by the test that reads it
+                        return error
+
+            typed = {lang: [query for search_lang, query, _ in SEARCHES if search_lang == lang] for lang in LANGUAGES}
+            asked, typed_results, *visits = await asyncio.gather(
+                asyncio.gather(*(limited(self.ask_worker(context, lang, list(search_queries(lang))))
+                                 for lang in LANGUAGES)),
+                asyncio.gather(*(limited(self.search(context, lang, typed[lang])) for lang in LANGUAGES)),
+                *(limited(self.visit(context, clipboard, lang, name)) for lang, name in PAGES),
+                *(limited(self.not_found(context, lang)) for lang in LANGUAGES),
+            )
+            await browser.close()
+        return {
+            "visits": dict(zip(PAGES, visits[: len(PAGES)], strict=True)),
+            "not_found": dict(zip(LANGUAGES, visits[len(PAGES) :], strict=True)),
+            "asked": dict(zip(LANGUAGES, asked, strict=True)),
+            "typed": dict(zip(LANGUAGES, typed_results, strict=True)),
+            "bytes": page_bytes,
+        }
 
 
-async def _visit(context, axe, clipboard: asyncio.Lock, base: str, lang: str, name: str) -> Visit:
-    visit = Visit()
-    page = await _open(context, base, visit)
-    # networkidle: the search worker fetches its scripts and the index after load.
-    await page.goto(base + page_url(name, lang), wait_until="networkidle")
-    visit.html_lang = await page.get_attribute("html", "lang")
-    # axe sees the page as it loads; the copy button's "Copied" toast fades in, and
-    # half-faded text always fails a contrast check.
-    results = await axe.run(page)
-    visit.serious_violations = [
-        f"{v['id']} ({v['impact']}): " + ", ".join(n["html"][:120] for n in v["nodes"])
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    if name in SCREENSHOT_PAGES:
-        await _screenshots(page, lang, name)
-
-    blocks = page.locator("article div.highlight pre > code")
-    visit.code_blocks = await blocks.count()
-    visit.copy_buttons = await page.locator(COPY_BUTTON).count()
-    if visit.code_blocks:
-        visit.first_code = await blocks.first.inner_text()
-        async with clipboard:  # one clipboard for all pages
-            await page.locator("article div.highlight pre").first.hover()
-            await page.locator(COPY_BUTTON).first.click()
-            visit.copied = await page.evaluate("navigator.clipboard.readText()")
-    visit.output_style = await page.evaluate(OUTPUT_STYLE)
-
-    await page.hover(".md-header .md-select")  # the language menu opens on hover, as for a reader
-    async with page.expect_navigation(wait_until="domcontentloaded"):
-        await page.locator(f"a.md-select__link[hreflang={OTHER[lang]}]").first.click()
-    visit.switch_url = page.url
-    visit.switch_lang = await page.get_attribute("html", "lang")
-    await page.close()
-    return visit
-
-
-async def _screenshots(page, lang: str, name: str) -> None:
-    """Full-page screenshots at each width, into a folder git ignores, for review."""
-    SCREENSHOTS.mkdir(exist_ok=True)
-    for device, (width, height) in DEVICES.items():
-        await page.set_viewport_size({"width": width, "height": height})
-        await page.screenshot(path=str(SCREENSHOTS / f"{lang}-{Path(name).stem}-{device}.png"), full_page=True)
-    width, height = DEVICES["desktop"]
-    await page.set_viewport_size({"width": width, "height": height})
-
-
-async def _bytes_of(context, server: SiteServer, lang: str) -> int:
-    """What the home page loads, counted by the server (the search worker's requests too)."""
-    visit = Visit()
-    page = await _open(context, server.url, visit)
-    start = len(server.sent)
-    await page.goto(server.url + page_url("index.md", lang), wait_until="networkidle")
-    await page.close()
-    return sum(size for _, size in server.sent[start:])
-
-
-async def _search(context, base: str, lang: str, query: str) -> set[str]:
-    page = await context.new_page()
-    await page.goto(base + page_url("index.md", lang), wait_until="networkidle")
-    box = page.locator("input.md-search__input")
-    await box.click(force=True)
-    # Material reads the query on keyup; an IME confirms Japanese with a key as well.
-    await box.fill(query)
-    await box.press("End")
-    await page.wait_for_selector(".md-search-result__item", timeout=15_000)
-    hrefs = await page.eval_on_selector_all(".md-search-result__item a", "els => els.map(e => e.href)")
-    await page.close()
-    return {urlsplit(h).path.lstrip("/") for h in hrefs}
-
-
-async def _run_all(chromium: Path, server: SiteServer) -> dict:
-    from axe_playwright_python.async_playwright import Axe
-    from playwright.async_api import async_playwright
-
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
-        context = await browser.new_context(
-            viewport={"width": 1280, "height": 800},
-            permissions=["clipboard-read", "clipboard-write"],
-        )
-        # Bytes first, one page at a time: the server's count must not mix pages.
-        page_bytes = {lang: await _bytes_of(context, server, lang) for lang in LANGUAGES}
-        base = server.url
-        axe, clipboard, slots = Axe(), asyncio.Lock(), asyncio.Semaphore(PAGES_AT_ONCE)
-
-        async def limited(coroutine):
-            # One page's failure is that page's test failure, not every test's error.
-            async with slots:
-                try:
-                    return await coroutine
-                except Exception as error:  # reported by the test that reads it
-                    return error
-
-        visits = await asyncio.gather(
-            *(limited(_visit(context, axe, clipboard, base, lang, name)) for lang, name in PAGES)
-        )
-        searches = await asyncio.gather(
-            *(limited(_search(context, base, lang, query)) for lang, query, _ in SEARCHES)
-        )
-        await browser.close()
-    return {
-        "visits": dict(zip(PAGES, visits, strict=True)),
-        "searches": dict(zip([query for _, query, _ in SEARCHES], searches, strict=True)),
-        "bytes": page_bytes,
-    }
+def search_queries(lang: str) -> dict[str, set[str]]:
+    """Query -> pages it must find: every title and heading of the language, and SEARCHES too."""
+    queries: dict[str, set[str]] = {}
+    for name in PAGE_NAMES:
+        text = re.sub(r"```.*?```", "", (DOCS / lang / name).read_text("utf-8"), flags=re.S)
+        for match in HEADING.finditer(text):
+            query = match["text"].replace("`", "").strip()
+            queries.setdefault(query, set()).add(name)
+    for search_lang, query, names in SEARCHES:
+        if search_lang == lang:
+            queries.setdefault(query, set()).update(names)
+    return queries
 
 
 @pytest.fixture(scope="session")
 def browsed(chromium, site_server) -> dict:
-    return asyncio.run(_run_all(chromium, site_server))
+    return asyncio.run(Browsing(site_server).run(chromium))
 
 
 def _result(value):
@@ -212,8 +330,12 @@ def ids(param):
     return f"{param[0]}:{param[1]}" if isinstance(param, tuple) else str(param)
 
 
+def site_path(lang: str, name: str) -> str:
+    return PREFIX.rstrip("/") + page_url(name, lang)
+
+
 @pytest.mark.parametrize("lang_name", PAGES, ids=ids)
-def test_page_loads_cleanly_and_only_from_the_local_server(visits, lang_name):
+def test_page_loads_cleanly_under_the_pages_path(visits, lang_name):
     visit = visits(*lang_name)
     assert visit.console_errors == []
     assert visit.failed == []
@@ -225,16 +347,57 @@ def test_html_lang_and_language_switcher(visits, lang_name):
     lang, name = lang_name
     visit = visits(lang, name)
     assert visit.html_lang == lang
-    assert urlsplit(visit.switch_url).path == page_url(name, OTHER[lang])
-    assert visit.switch_lang == OTHER[lang]
+    assert urlsplit(visit.switch_href).path == site_path(OTHER[lang], name)
+
+
+def test_the_language_switcher_really_switches(chromium, site_server):
+    async def switch():
+        from playwright.async_api import async_playwright
+
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
+            page = await browser.new_page()
+            await page.goto(site_server.url + page_url("faq.md", "ja"))
+            await page.hover(".md-header .md-select")  # the language menu opens on hover, as for a reader
+            async with page.expect_navigation(wait_until="domcontentloaded"):
+                await page.locator("a.md-select__link[hreflang=en]").first.click()
+            result = urlsplit(page.url).path, await page.get_attribute("html", "lang")
+            await browser.close()
+            return result
+
+    assert asyncio.run(switch()) == (site_path("en", "faq.md"), "en")
+
+
+@pytest.mark.parametrize("lang_name", PAGES, ids=ids)
+def test_hreflang_alternates_for_both_languages_and_x_default(visits, site_server, lang_name):
+    _, name = lang_name
+    site_url = site_server.origin + PREFIX  # the site_url it was built for
+    stem = page_url(name, "ja").lstrip("/")
+    assert visits(*lang_name).alternates == {
+        "ja": site_url + stem,
+        "en": site_url + "en/" + stem,
+        "x-default": site_url + stem,
+    }
+
+
+@pytest.mark.parametrize("lang_name", PAGES, ids=ids)
+def test_each_page_links_to_its_notebook(visits, lang_name):
+    lang, name = lang_name
+    href = urlsplit(visits(lang, name).notebook_href).path
+    assert href == site_path(lang, name) + Path(name).with_suffix(".ipynb").name
+
+
+def test_the_copy_button_copies_the_code(visits):
+    for lang in LANGUAGES:
+        visit = visits(lang, "index.md")
+        assert visit.copied is not None and visit.copied.strip() == visit.first_code.strip()
 
 
 @pytest.mark.parametrize("lang_name", [p for p in PAGES if p[1] != "credits.md"], ids=ids)
-def test_code_blocks_have_a_working_copy_button(visits, lang_name):
+def test_every_code_block_has_a_copy_button(visits, lang_name):
     visit = visits(*lang_name)
     assert visit.code_blocks > 0
     assert visit.copy_buttons == visit.code_blocks
-    assert visit.copied is not None and visit.copied.strip() == visit.first_code.strip()
 
 
 @pytest.mark.parametrize("lang_name", [p for p in PAGES if p[1] not in ("api.md", "credits.md")], ids=ids)
@@ -248,23 +411,52 @@ def test_output_blocks_are_visibly_distinct_from_code(visits, lang_name):
 
 
 @pytest.mark.parametrize("lang_name", PAGES, ids=ids)
-def test_no_serious_or_critical_accessibility_violation(visits, lang_name):
-    assert visits(*lang_name).serious_violations == []
+def test_no_accessibility_violation_of_any_impact(visits, lang_name):
+    assert visits(*lang_name).violations == []
+
+
+@pytest.mark.parametrize("name", PAGE_NAMES)
+def test_japanese_headings_never_leave_one_character_on_a_line(visits, name):
+    assert visits("ja", name).lonely == {width: [] for width, _ in DEVICES.values()}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_missing_address_gets_the_404_page_in_its_language(browsed, lang):
+    visit = _result(browsed["not_found"][lang])
+    assert visit.html_lang == lang
+    assert ("ページが見つかりません" if lang == "ja" else "Page not found") in visit.text
+    assert urlsplit(visit.switch_href).path == site_path(lang, "index.md")
+    assert visit.console_errors == [] and visit.failed == [] and visit.foreign == []
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_home_page_stays_within_its_byte_budget(browsed, lang):
     loaded = browsed["bytes"][lang]
-    print(f"{lang} home page: {loaded:,} bytes")
+    print(f"{lang} home page: {loaded:,} bytes on the wire")
     assert 0 < loaded <= BUDGETS["home_page_bytes"][lang], f"{loaded:,} bytes"
 
 
-@pytest.mark.parametrize(("lang", "query", "expected"), SEARCHES, ids=[s[1] for s in SEARCHES])
-def test_search_finds_the_puzzle_pages(browsed, lang, query, expected):
-    found = _result(browsed["searches"][query])
-    assert expected <= found
+def missing_pages(found: dict[str, set[str]], expected: dict[str, set[str]], lang: str) -> dict:
+    return {
+        query: sorted(names) for query, names in expected.items()
+        if not {site_path(lang, name) for name in names} <= found.get(query, set())
+    }
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_search_finds_every_title_and_heading(browsed, lang):
+    found = _result(browsed["asked"][lang])
+    assert missing_pages(found, search_queries(lang), lang) == {}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_search_finds_what_readers_type(browsed, lang):
+    found = _result(browsed["typed"][lang])
+    expected = {query: names for search_lang, query, names in SEARCHES if search_lang == lang}
+    assert missing_pages(found, expected, lang) == {}
     # Each language searches its own pages only.
-    assert all(path.startswith("en/") == (lang == "en") for path in found), sorted(found)
+    everything = set().union(*found.values())
+    assert all(path.startswith(PREFIX + "en/") == (lang == "en") for path in everything), sorted(everything)
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

@@ -125,3 +125,70 @@ def test_a_fence_the_site_renders_as_text_is_caught(tmp_path):
         "index.md:7: python block is not shown as code on the site",
         "index.md: the site shows 0 output blocks, the page has 1",
     ]
+
+
+# --- What search engines and link previews read ------------------------------------
+
+def head_of(html: str) -> str:
+    return html[: html.index("</head>")]
+
+
+def meta(html: str, key: str) -> list[str]:
+    return re.findall(rf'<meta (?:property|name)="{re.escape(key)}" content="([^"]*)"', head_of(html))
+
+
+def front_matter(page: Path) -> dict:
+    found = re.match(r"---\n(.*?)\n---\n", page.read_text("utf-8"), re.S)
+    return {k: json.loads(v) for k, v in re.findall(r"^(\w+): (.*)$", found[1], re.M)} if found else {}
+
+
+@pytest.mark.parametrize("page", SOURCES, ids=lambda p: str(p.relative_to(DOCS)))
+def test_hreflang_alternates_are_absolute_for_both_languages_and_x_default(site, site_url, page):
+    lang = page.relative_to(DOCS).parts[0]
+    stem = page_url(page.name, "ja").lstrip("/")
+    links = dict(re.findall(r'<link rel="alternate" hreflang="([\w-]+)" href="([^"]+)">', head_of(html_of(site, page))))
+    assert links == {"ja": site_url + stem, "en": site_url + "en/" + stem, "x-default": site_url + stem}, lang
+    # Material fetches a sitemap.xml beside every alternate: each one is there.
+    for href in links.values():
+        assert (site / href.removeprefix(site_url) / "sitemap.xml").is_file(), href
+
+
+@pytest.mark.parametrize("page", SOURCES, ids=lambda p: str(p.relative_to(DOCS)))
+def test_every_page_has_its_own_share_card(site, site_url, page):
+    lang = page.relative_to(DOCS).parts[0]
+    html = html_of(site, page)
+    description = front_matter(page)["description"]
+    title = re.search(r"<title>(.*?)</title>", html)[1]
+    canonical = re.search(r'<link rel="canonical" href="([^"]+)">', html)[1]
+    assert meta(html, "description") == [description]
+    assert meta(html, "og:description") == meta(html, "twitter:description") == [description]
+    assert meta(html, "og:title")[0] in title
+    assert meta(html, "og:url") == [canonical] and canonical.startswith(site_url)
+    assert meta(html, "og:locale") == [{"ja": "ja_JP", "en": "en_US"}[lang]]
+    assert meta(html, "og:locale:alternate") == [{"ja": "en_US", "en": "ja_JP"}[lang]]
+    assert meta(html, "og:type") == ["website" if page.name == "index.md" else "article"]
+    assert meta(html, "og:image") == meta(html, "twitter:image") == [f"{site_url}assets/cards/{lang}.png"]
+    assert meta(html, "twitter:card") == ["summary_large_image"]
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_the_share_cards_are_1200_by_630(site, lang):
+    png = (site / "assets" / "cards" / f"{lang}.png").read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")) == (1200, 630)
+
+
+def test_the_sitemap_names_x_default_for_every_page(site, site_url):
+    sitemap = (site / "sitemap.xml").read_text("utf-8")
+    urls = re.findall(r"<url>.*?</url>", sitemap, re.S)
+    assert len(urls) == len(SOURCES)
+    assert all('hreflang="x-default"' in url for url in urls)
+
+
+def test_the_404_pages_are_in_their_languages(site):
+    root = (site / "404.html").read_text("utf-8")
+    english = (site / "en" / "404.html").read_text("utf-8")
+    assert '<html lang="ja"' in root and "ページが見つかりません" in root
+    assert '<html lang="en"' in english and "Page not found" in english
+    # The root page, which Pages serves for every missing address, switches to English under /en/.
+    assert "fetch(prefix + '404.html')" in root and '["en"]' in root

@@ -1,0 +1,112 @@
+"""Every page as a Jupyter notebook: it runs in a real kernel and shows what the page shows.
+
+The build writes a notebook beside each page (overrides/hooks.py, doccheck.notebook).
+Here each one runs in an IPython kernel (nbclient and ipykernel), and what a reader
+sees under each code cell, the value Jupyter displays for a bare expression at the
+end of a cell included, must be the page's output block for that code.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from doccheck import output_mismatch, parse_page
+from tests.paths import DOCS, LANGUAGES, PAGE_NAMES, ROOT, page_url
+
+pytestmark = pytest.mark.slow  # a kernel per page: part of `make test`, not `make check`
+
+NOTEBOOKS = [(lang, name) for lang in LANGUAGES for name in PAGE_NAMES]
+KERNELS_AT_ONCE = 2
+
+
+def notebook_path(site: Path, lang: str, name: str) -> Path:
+    return site / page_url(name, lang).lstrip("/") / Path(name).with_suffix(".ipynb").name
+
+
+def shown(cell) -> str:
+    """What Jupyter shows under a code cell: its streams and displayed values, in order."""
+    parts = []
+    for output in cell.outputs:
+        if output.output_type == "stream":
+            parts.append(output.text)
+        elif output.output_type in ("execute_result", "display_data"):
+            parts.append(output.data.get("text/plain", "") + "\n")
+        elif output.output_type == "error":
+            parts.append("\n".join(output.traceback) + "\n")
+    return "".join(parts)
+
+
+@pytest.fixture(scope="session")
+def executed(site, tmp_path_factory) -> dict:
+    """Every notebook of the site, run; a failure to run is kept as the exception."""
+
+    async def run(lang: str, name: str, slots: asyncio.Semaphore):
+        async with slots:
+            notebook = nbformat.read(notebook_path(site, lang, name), as_version=4)
+            folder = tmp_path_factory.mktemp("notebook")  # a reader's empty folder
+            client = NotebookClient(notebook, timeout=120, kernel_name="python3", allow_errors=True,
+                                    resources={"metadata": {"path": str(folder)}})
+            try:
+                await client.async_execute()
+            except Exception as error:  # reported by the page's test
+                return error
+            return notebook
+
+    async def run_all():
+        slots = asyncio.Semaphore(KERNELS_AT_ONCE)
+        return await asyncio.gather(*(run(lang, name, slots) for lang, name in NOTEBOOKS))
+
+    return dict(zip(NOTEBOOKS, asyncio.run(run_all()), strict=True))
+
+
+def test_every_page_has_a_valid_notebook(site):
+    for lang, name in NOTEBOOKS:
+        nbformat.validate(nbformat.read(notebook_path(site, lang, name), as_version=4))
+
+
+@pytest.mark.parametrize(("lang", "name"), NOTEBOOKS, ids=[f"{lang}:{name}" for lang, name in NOTEBOOKS])
+def test_the_notebook_shows_what_the_page_shows(executed, lang, name):
+    notebook = executed[(lang, name)]
+    if isinstance(notebook, Exception):
+        pytest.fail(f"the notebook did not run: {notebook!r}")
+    text = re.sub(r"\A---\n.*?\n---\n", "", (DOCS / lang / name).read_text("utf-8"), flags=re.S)
+    blocks = parse_page(text, f"docs/{lang}/{name}").runnable_blocks
+    setup, *cells = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    assert shown(setup) == ""
+    assert [cell.source for cell in cells] == [block.code.rstrip("\n") for block in blocks]
+    problems = [
+        f"cell {number}: {problem}"
+        for number, (cell, block) in enumerate(zip(cells, blocks, strict=True), start=2)
+        if (problem := output_mismatch(block.expected_output, shown(cell), f"the page's line {block.output_line}"))
+    ]
+    assert problems == [], "\n".join(problems)
+
+
+def test_the_first_cell_installs_the_wheel_only_when_needed(site):
+    notebook = json.loads(notebook_path(site, "en", "index.md").read_text("utf-8"))
+    setup = notebook["cells"][0]["source"]
+    assert 'if importlib.util.find_spec("lambda_puzzle") is None:' in setup
+    assert re.search(r'"http://127\.0\.0\.1:\d+/lambda-puzzle/lambda_puzzle-[\d.]+-py3-none-any\.whl"', setup)
+
+
+def test_the_wheel_the_notebooks_install_is_the_one_the_pages_build_makes(site, tmp_path):
+    # `make build`, as the Pages workflow runs it, puts this wheel beside the site.
+    result = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", str(tmp_path), str(ROOT)],
+        capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    (wheel,) = tmp_path.glob("*.whl")
+    notebook = json.loads(notebook_path(site, "ja", "faq.md").read_text("utf-8"))
+    assert f'/{wheel.name}"' in notebook["cells"][0]["source"]
+    assert "lambda_puzzle/gradient.py" in zipfile.ZipFile(wheel).namelist()
