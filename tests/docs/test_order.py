@@ -22,11 +22,9 @@ def outcomes(*args: str) -> tuple[list[str], dict[str, str]]:
 
 
 def test_the_docs_pass_in_random_page_orders():
-    _, in_file_order = outcomes()
-    assert in_file_order and set(in_file_order.values()) == {"PASSED"}
-    orders = []
-    for seed in ("1", "2", "3"):
-        order, shuffled = outcomes("--doccheck-shuffle", seed)
-        assert shuffled == in_file_order
-        orders.append(order)
-    assert len({tuple(o) for o in orders}) == 3, "the seeds did not change the page order"
+    # The suite itself runs docs/ in file order; here, three other orders.
+    runs = [outcomes("--doccheck-shuffle", seed) for seed in ("1", "2", "3")]
+    first = runs[0][1]
+    assert len(first) > 100 and set(first.values()) == {"PASSED"}
+    assert all(found == first for _, found in runs)
+    assert len({tuple(order) for order, _ in runs}) == 3, "the seeds did not change the page order"
