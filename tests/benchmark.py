@@ -31,11 +31,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.paths import DOCS, LANGUAGES, MKDOCS_ENV, PAGE_NAMES, PREFIX, page_url  # noqa: E402 - after the path
+from tests.paths import BUDGETS as BUDGETS_FILE  # noqa: E402 - after the path
+from tests.paths import DOCS, LANGUAGES, MKDOCS_ENV, PAGE_NAMES, PREFIX, page_url  # noqa: E402
 from tests.site.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from tests.site.server import PagesServer  # noqa: E402
 
-BUDGETS = json.loads((ROOT / "tests" / "site" / "budgets.json").read_text("utf-8"))
+BUDGETS = json.loads(BUDGETS_FILE.read_text("utf-8"))
 
 
 def seconds(command: list[str], env: dict | None = None) -> float:

@@ -1,5 +1,7 @@
 """TwoLayerNet and AdditionNet: backprop against the numerical gradient, and the toy's numbers."""
 
+import math
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -308,3 +310,37 @@ def test_a_parameter_that_cannot_be_perturbed_is_named():
 def test_addition_net_refuses_anything_but_single_numbers(x, t):
     with pytest.raises(TypeError, match=r"must be a real number, got .*adds single numbers"):
         AdditionNet().loss(x, t)
+
+
+def names_a_class(value: float) -> bool:
+    return math.isfinite(value) and value == int(value) and 0 <= value < N_OUT
+
+
+def bad_labels(batch: int):
+    """Labels for a batch of `batch` samples that do not name one class each, exactly."""
+    def some_bad(labels):
+        return any(not names_a_class(v) for v in labels)
+
+    rows = st.lists(st.floats(0, 1), min_size=N_OUT, max_size=N_OUT)
+    return st.one_of(
+        st.lists(st.integers(-2**40, 2**40), min_size=batch, max_size=batch).filter(some_bad),
+        st.lists(st.floats(allow_nan=True, allow_infinity=True), min_size=batch, max_size=batch).filter(some_bad),
+        st.lists(rows, min_size=batch, max_size=batch).filter(
+            lambda rs: any(sorted(r) != [0.0] * (N_OUT - 1) + [1.0] for r in rs)),  # not exactly one-hot
+    )
+
+
+@settings(max_examples=40, deadline=None)
+@given(data=st.data(), batch=st.integers(1, 3))
+def test_every_refused_label_is_refused_alike_by_every_method_and_changes_nothing(data, batch):
+    t = data.draw(bad_labels(batch))
+    net = TwoLayerNet(N_IN, 3, N_OUT, rng=0)
+    x = np.ones((batch, N_IN))
+    before = {k: v.tobytes() for k, v in net.params.items()}
+    messages = set()
+    for method in METHODS:
+        with pytest.raises(ValueError) as raised:
+            call(net, method, x, t)
+        messages.add(str(raised.value))
+    assert len(messages) == 1, messages
+    assert {k: v.tobytes() for k, v in net.params.items()} == before

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 import pytest
 from axe_playwright_python.async_playwright import Axe
 
+from tests import paths
 from tests.paths import DOCS, LANGUAGES, PAGE_NAMES, PREFIX, ROOT, page_url
 from tests.site.browser import CHROMIUM_ARGS
 from tests.site.server import PagesServer
@@ -27,7 +28,7 @@ from tests.site.server import PagesServer
 pytestmark = pytest.mark.browser
 
 SCREENSHOTS = ROOT / "screenshots"
-BUDGETS = json.loads(Path(__file__).with_name("budgets.json").read_text("utf-8"))
+BUDGETS = json.loads(paths.BUDGETS.read_text("utf-8"))
 OTHER = {"ja": "en", "en": "ja"}
 OUTPUT_LABEL = {"ja": "出力", "en": "Output"}
 PAGES = [(lang, name) for lang in LANGUAGES for name in PAGE_NAMES]
