@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
+from doccheck.page import OUTPUT_LANG, is_python_like
+
 _LANG_CLASS = re.compile(r"^language-(?P<lang>[\w+-]+)$")
 
 
@@ -81,8 +83,6 @@ def rendered_mismatch(page, html: str) -> list[str]:
     every output block must be shown as written. A fence that the site renders as a
     paragraph, or one the checker never saw, shows up here.
     """
-    from doccheck.page import OUTPUT_LANG, is_python_like
-
     rendered = rendered_code_blocks(html)
     problems = []
     shown = [code.rstrip("\n") for lang, code in rendered if is_python_like(lang)]

@@ -10,14 +10,17 @@ from hypothesis import strategies as st
 from lambda_puzzle import AdditionNet, TwoLayerNet, cross_entropy_error, functions, softmax
 from lambda_puzzle.two_layer_net import PARAM_NAMES
 
+# A small network and batch: a seed, (input, hidden, output) sizes, a batch size, the label form.
+NETWORKS = {
+    "seed": st.integers(0, 2**32 - 1),
+    "sizes": st.tuples(st.integers(1, 5), st.integers(1, 5), st.integers(2, 4)),
+    "batch": st.integers(1, 4),
+    "one_hot": st.booleans(),
+}
+
 
 @settings(max_examples=25, deadline=None)
-@given(
-    seed=st.integers(0, 2**32 - 1),
-    sizes=st.tuples(st.integers(1, 5), st.integers(1, 5), st.integers(2, 4)),
-    batch=st.integers(1, 4),
-    one_hot=st.booleans(),
-)
+@given(**NETWORKS)
 def test_backprop_agrees_with_the_numerical_gradient(seed, sizes, batch, one_hot):
     # Wide weights make small probabilities, where the loss's log(y + 1e-7) guard
     # (absent from backprop's y - t) would dominate the comparison: switch it off
@@ -28,12 +31,7 @@ def test_backprop_agrees_with_the_numerical_gradient(seed, sizes, batch, one_hot
 
 
 @settings(max_examples=25, deadline=None)
-@given(
-    seed=st.integers(0, 2**32 - 1),
-    sizes=st.tuples(st.integers(1, 5), st.integers(1, 5), st.integers(2, 4)),
-    batch=st.integers(1, 4),
-    one_hot=st.booleans(),
-)
+@given(**NETWORKS)
 def test_backprop_agrees_at_the_default_weight_scale(seed, sizes, batch, one_hot):
     assert_gradients_agree(seed, sizes, batch, one_hot, weight_init_std=0.01)
 
