@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,3 +27,12 @@ def page_url(name: str, lang: str) -> str:
     stem = Path(name).with_suffix("").as_posix()
     path = "" if stem == "index" else f"{stem}/"
     return f"/{path}" if lang == LANGUAGES[0] else f"/{lang}/{path}"
+
+
+def front_matter(text: str) -> tuple[dict, str]:
+    """A page's front matter (one JSON value a line: `description: "..."`) and the rest of it."""
+    found = re.match(r"---\n(.*?)\n---\n", text, re.S)
+    if not found:
+        return {}, text
+    meta = {key: json.loads(value) for key, value in re.findall(r"^(\w+): (.*)$", found[1], re.M)}
+    return meta, text[found.end():]

@@ -90,7 +90,16 @@ class MarkdownPage(pytest.File):
         return self._results
 
 
-class AuditItem(pytest.Item):
+class _PageItem(pytest.Item):
+    """An item of a page: its failures are the checker's own message, not a traceback into it."""
+
+    def repr_failure(self, excinfo, style=None):
+        if isinstance(excinfo.value, DocCheckFailure):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo, style)
+
+
+class AuditItem(_PageItem):
     """Fails when a block would render as code without being run and checked."""
 
     def runtest(self) -> None:
@@ -98,16 +107,11 @@ class AuditItem(pytest.Item):
         if problems:
             raise DocCheckFailure("\n".join(problems))
 
-    def repr_failure(self, excinfo, style=None):
-        if isinstance(excinfo.value, DocCheckFailure):
-            return str(excinfo.value)
-        return super().repr_failure(excinfo, style)
-
     def reportinfo(self):
         return self.path, 0, f"audit of {self.parent.page.path}"
 
 
-class BlockItem(pytest.Item):
+class BlockItem(_PageItem):
     """One python block: it ran without raising and printed what the page shows."""
 
     def __init__(self, *, block: Block, **kwargs) -> None:
@@ -126,11 +130,6 @@ class BlockItem(pytest.Item):
         problem = output_mismatch(self.block.expected_output, result.output, f"{page.path}:{self.block.output_line}")
         if problem:
             raise DocCheckFailure(f"{where}: {problem}")
-
-    def repr_failure(self, excinfo, style=None):
-        if isinstance(excinfo.value, DocCheckFailure):
-            return str(excinfo.value)
-        return super().repr_failure(excinfo, style)
 
     def reportinfo(self):
         return self.path, self.block.line - 1, f"python block at line {self.block.line}"

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.paths import DOCS, PAGE_NAMES
+from tests.paths import DOCS, PAGE_NAMES, front_matter
 
 # term -> a pattern that a plain gloss of it contains
 GLOSSES = {
@@ -32,7 +32,7 @@ GLOSSES = {
 
 
 def paragraphs(text: str) -> list[str]:
-    text = re.sub(r"\A---\n.*?\n---\n", "", text, flags=re.S)  # front matter: not shown on the page
+    _, text = front_matter(text)  # not shown on the page
     text = text.split("{ #map }")[0]
     text = re.sub(r"```.*?```", "", text, flags=re.S)
     text = re.sub(r"`[^`]*`", "", text)

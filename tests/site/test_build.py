@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from doccheck import parse_page, rendered_mismatch
-from tests.paths import DOCS, MKDOCS_ENV, ROOT, page_url
+from tests.paths import DOCS, MKDOCS_ENV, ROOT, front_matter, page_url
 
 
 def html_of(site: Path, page: Path) -> str:
@@ -137,11 +137,6 @@ def meta(html: str, key: str) -> list[str]:
     return re.findall(rf'<meta (?:property|name)="{re.escape(key)}" content="([^"]*)"', head_of(html))
 
 
-def front_matter(page: Path) -> dict:
-    found = re.match(r"---\n(.*?)\n---\n", page.read_text("utf-8"), re.S)
-    return {k: json.loads(v) for k, v in re.findall(r"^(\w+): (.*)$", found[1], re.M)} if found else {}
-
-
 @pytest.mark.parametrize("page", SOURCES, ids=lambda p: str(p.relative_to(DOCS)))
 def test_hreflang_alternates_are_absolute_for_both_languages_and_x_default(site, site_url, page):
     lang = page.relative_to(DOCS).parts[0]
@@ -157,7 +152,7 @@ def test_hreflang_alternates_are_absolute_for_both_languages_and_x_default(site,
 def test_every_page_has_its_own_share_card(site, site_url, page):
     lang = page.relative_to(DOCS).parts[0]
     html = html_of(site, page)
-    description = front_matter(page)["description"]
+    description = front_matter(page.read_text("utf-8"))[0]["description"]
     title = re.search(r"<title>(.*?)</title>", html)[1]
     canonical = re.search(r'<link rel="canonical" href="([^"]+)">', html)[1]
     assert meta(html, "description") == [description]

@@ -21,7 +21,7 @@ import pytest
 from nbclient import NotebookClient
 
 from doccheck import output_mismatch, parse_page
-from tests.paths import DOCS, LANGUAGES, PAGE_NAMES, ROOT, page_url
+from tests.paths import DOCS, LANGUAGES, PAGE_NAMES, ROOT, front_matter, page_url
 
 pytestmark = pytest.mark.slow  # a kernel per page: part of `make test`, not `make check`
 
@@ -79,7 +79,7 @@ def test_the_notebook_shows_what_the_page_shows(executed, lang, name):
     notebook = executed[(lang, name)]
     if isinstance(notebook, Exception):
         pytest.fail(f"the notebook did not run: {notebook!r}")
-    text = re.sub(r"\A---\n.*?\n---\n", "", (DOCS / lang / name).read_text("utf-8"), flags=re.S)
+    _, text = front_matter((DOCS / lang / name).read_text("utf-8"))
     blocks = parse_page(text, f"docs/{lang}/{name}").runnable_blocks
     setup, *cells = [cell for cell in notebook.cells if cell.cell_type == "code"]
     assert shown(setup) == ""
