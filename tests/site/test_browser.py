@@ -2,10 +2,11 @@
 
 The site is built for a project-pages address and served under its path, gzipped,
 with the site's 404.html for missing addresses (tests/site/server.py). One
-browser and one context do everything at the start, a few pages at a time: every
-page of both languages once (axe, requests, hreflang, line breaking...), both 404
-pages, the searches, the byte count and the screenshots. The tests below check
-what those visits recorded.
+browser does everything at the start. First the byte count, each home page in an
+empty context of its own; then, in one context, three reused tabs visit every page
+of both languages once (axe, requests, hreflang, line breaking...), both 404
+pages, and do the searches and the screenshots. The tests below check what those
+visits recorded.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ OUTPUT_LABEL = {"ja": "出力", "en": "Output"}
 PAGES = [(lang, name) for lang in LANGUAGES for name in PAGE_NAMES]
 SCREENSHOT_PAGES = ("index.md", "addition-network.md")
 DEVICES = {"desktop": (1280, 800), "phone": (390, 844)}
-PAGES_AT_ONCE = 3
+PAGES_AT_ONCE = 3  # tabs at work at once: enough to keep two cores busy
 NOT_FOUND = {"ja": "/no/such/page/", "en": "/en/no/such/page/"}
 SWITCH_FROM = ("ja", "faq.md")  # the page where the language menu is really clicked
 # (language, query, pages that must be among the results), beside every title and heading.
@@ -113,7 +114,45 @@ ASK_WORKER = """async (queries) => {
     worker.terminate();
     return found;
 }"""
+CODE = "article div.highlight pre > code"
 COPY_BUTTON = "article div.highlight pre > nav button[data-md-type=copy]"
+# Material sets a code block up (its copy button) when it first scrolls into view
+# (content.lazy). Scroll down the page a screen at a time, as a reader does, then wait
+# for the last buttons. With `true`, first open the collapsed sections (the API
+# page's source listings), as a reader who opens them all does.
+SCROLL_THROUGH = """async ([code, copy, openSections]) => {
+    const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+    if (openSections) {
+        const closed = document.querySelectorAll('article details:not([open])');
+        if (!closed.length) return;
+        closed.forEach((details) => { details.open = true; });
+    }
+    const shown = () => [...document.querySelectorAll(code)].filter((c) => !c.closest('details:not([open])'));
+    for (let y = 0; y < document.documentElement.scrollHeight; y += innerHeight) {
+        window.scrollTo(0, y);
+        await frame();
+    }
+    window.scrollTo(0, 0);
+    for (let tries = 0; tries < 60; tries++) {
+        if (document.querySelectorAll(copy).length >= shown().length) break;
+        await frame();
+    }
+    // Back at the top, the header fades the page title out and the site name in
+    // again: axe must not meet either halfway.
+    for (let tries = 0; tries < 60 && document.querySelector('.md-header__title--active'); tries++) {
+        await frame();
+    }
+    await frame();
+    const settled = Promise.all(document.getAnimations().map((a) => a.finished.catch(() => null)));
+    await Promise.race([settled, new Promise((resolve) => setTimeout(resolve, 2000))]);
+}"""
+# Line numbers are drawn by ::before, which axe does not look at: their colours, for the test.
+LINE_NUMBER_COLOURS = """() => {
+    const number = document.querySelector('article .highlight [data-linenos]');
+    if (!number) return null;
+    const style = getComputedStyle(number, '::before');
+    return [style.color, style.backgroundColor];
+}"""
 AXE = Axe().axe_script  # axe-core, put into every page before it loads
 
 
@@ -131,10 +170,23 @@ class Visit:
     copied: str | None = None
     first_code: str | None = None
     output_style: dict | None = None
+    line_number_colours: list | None = None
     violations: list[str] = field(default_factory=list)
     lonely: dict = field(default_factory=dict)  # width -> headings with one character on their last line
     text: str = ""
     switched: tuple | None = None  # (path, lang) after a reader picks the other language
+
+
+class Tab:
+    """A browser tab, reused from job to job (a new tab costs a renderer process).
+
+    What the tab sees (console errors, failed and refused requests) goes into the
+    Visit of the job it is doing.
+    """
+
+    def __init__(self, page) -> None:
+        self.page = page
+        self.visit = Visit()
 
 
 class Browsing:
@@ -144,47 +196,62 @@ class Browsing:
         self.server = server
         self.site = server.origin + PREFIX
 
-    async def open(self, context, visit: Visit):
-        page = await context.new_page()
+    async def new_tab(self, context) -> Tab:
+        tab = Tab(await context.new_page())
 
         async def refuse(route):
-            visit.foreign.append(route.request.url)
+            tab.visit.foreign.append(route.request.url)
             await route.abort()
 
         # Only requests that leave the site are routed (and refused): routing every
         # request through Python would slow each page down.
-        await page.route(re.compile(rf"^(?!{re.escape(self.site)})"), refuse)
-        page.on("console", lambda m: m.type == "error" and visit.console_errors.append(
+        await tab.page.route(re.compile(rf"^(?!{re.escape(self.site)})"), refuse)
+        tab.page.on("console", lambda m: m.type == "error" and tab.visit.console_errors.append(
             f"{m.text} ({m.location.get('url')})"
         ))
-        page.on("pageerror", lambda e: visit.console_errors.append(str(e)))
-        page.on("requestfailed", lambda r: visit.failed.append(f"{r.url} {r.failure}"))
-        page.on("response", lambda r: r.status >= 400 and visit.failed.append(f"{r.url} HTTP {r.status}"))
-        return page
+        tab.page.on("pageerror", lambda e: tab.visit.console_errors.append(str(e)))
+        tab.page.on("requestfailed", lambda r: tab.visit.failed.append(f"{r.url} {r.failure}"))
+        tab.page.on("response", lambda r: r.status >= 400 and tab.visit.failed.append(f"{r.url} HTTP {r.status}"))
+        return tab
+
+    @staticmethod
+    async def begin(tab: Tab) -> Visit:
+        """A new job in a tab: a blank page at desktop size, and a new record."""
+        tab.visit = Visit()  # what leaving the last page cancels belongs to no page
+        await tab.page.goto("about:blank")
+        await tab.page.set_viewport_size(dict(zip(("width", "height"), DEVICES["desktop"], strict=True)))
+        tab.visit = Visit()
+        return tab.visit
 
     def url(self, lang: str, name: str) -> str:
         return self.server.url + page_url(name, lang)
 
-    async def visit(self, context, clipboard: asyncio.Lock, lang: str, name: str) -> Visit:
-        visit = Visit()
-        page = await self.open(context, visit)
+    async def visit(self, tab: Tab, clipboard: asyncio.Lock, lang: str, name: str) -> Visit:
+        visit, page = await self.begin(tab), tab.page
         await page.goto(self.url(lang, name), wait_until="load")
         visit.html_lang = await page.get_attribute("html", "lang")
+        # axe checks the page as a reader who has scrolled to the end sees it: with
+        # every copy button (content.lazy adds them on the way), sections still closed.
+        await page.evaluate(SCROLL_THROUGH, [CODE, COPY_BUTTON, False])
         results = await page.evaluate("axe.run(document, {resultTypes: ['violations']})")
         visit.violations = [
             f"{v['id']} ({v['impact']}): " + ", ".join(n["html"][:120] for n in v["nodes"])
             for v in results["violations"]
         ]
+        # The closed sections hold code in the colours axe has just checked, and line
+        # numbers that axe does not see (test_line_numbers_...): open them for the counts.
+        await page.evaluate(SCROLL_THROUGH, [CODE, COPY_BUTTON, True])
         visit.switch_href = await page.eval_on_selector(f"a.md-select__link[hreflang={OTHER[lang]}]", "a => a.href")
         visit.alternates = dict(await page.eval_on_selector_all(
             "head link[rel=alternate][hreflang]", "els => els.map(e => [e.hreflang, e.href])"
         ))
         visit.notebook_href = await page.eval_on_selector(".md-notebook a", "a => a.href")
-        visit.code_blocks = await page.locator("article div.highlight pre > code").count()
+        visit.code_blocks = await page.locator(CODE).count()
         visit.copy_buttons = await page.locator(COPY_BUTTON).count()
         visit.output_style = await page.evaluate(OUTPUT_STYLE)
+        visit.line_number_colours = await page.evaluate(LINE_NUMBER_COLOURS)
         if name == "index.md" and visit.code_blocks:
-            visit.first_code = await page.locator("article div.highlight pre > code").first.inner_text()
+            visit.first_code = await page.locator(CODE).first.inner_text()
             async with clipboard:  # one clipboard for all pages
                 await page.locator("article div.highlight pre").first.hover()
                 await page.locator(COPY_BUTTON).first.click()
@@ -203,12 +270,10 @@ class Browsing:
             async with page.expect_navigation(wait_until="domcontentloaded"):
                 await page.locator(f"a.md-select__link[hreflang={OTHER[lang]}]").first.click()
             visit.switched = urlsplit(page.url).path, await page.get_attribute("html", "lang")
-        await page.close()
         return visit
 
-    async def not_found(self, context, lang: str) -> Visit:
-        visit = Visit()
-        page = await self.open(context, visit)
+    async def not_found(self, tab: Tab, lang: str) -> Visit:
+        visit, page = await self.begin(tab), tab.page
         await page.goto(self.server.url + NOT_FOUND[lang], wait_until="networkidle")
         await page.wait_for_function(f"document.documentElement.lang === {json.dumps(lang)}", timeout=10_000)
         visit.html_lang = await page.get_attribute("html", "lang")
@@ -218,12 +283,12 @@ class Browsing:
         # console line about it, are expected.
         visit.failed = [f for f in visit.failed if NOT_FOUND[lang] not in f]
         visit.console_errors = [e for e in visit.console_errors if not e.endswith(f"{NOT_FOUND[lang]})")]
-        await page.close()
         return visit
 
-    async def search(self, context, lang: str, queries: list[str]) -> dict[str, set[str]]:
+    async def search(self, tab: Tab, lang: str, queries: list[str]) -> dict[str, set[str]]:
         """The pages each query finds, typed one after another into the search box, as a reader does."""
-        page = await context.new_page()
+        await self.begin(tab)
+        page = tab.page
         await page.goto(self.url(lang, "index.md"), wait_until="networkidle")
         box = page.locator("input.md-search__input")
         await box.click(force=True)
@@ -242,28 +307,28 @@ class Browsing:
                 continue
             hrefs = await page.eval_on_selector_all(".md-search-result__item a", "els => els.map(e => e.href)")
             found[query] = {urlsplit(h).path for h in hrefs}
-        await page.close()
+        await page.keyboard.press("Escape")
         return found
 
-    async def ask_worker(self, context, lang: str, queries: list[str]) -> dict[str, set[str]]:
+    async def ask_worker(self, tab: Tab, lang: str, queries: list[str]) -> dict[str, set[str]]:
         """The pages each query finds, asked of Material's own search worker, as the search box does.
 
         Typing takes a third of a second a query; every title and heading of the site
         goes this way, the phrases a reader types (SEARCHES) go through `search`.
         """
-        page = await context.new_page()
-        await page.goto(self.url(lang, "index.md"), wait_until="load")
-        found = await page.evaluate(ASK_WORKER, queries)
-        await page.close()
+        await self.begin(tab)
+        await tab.page.goto(self.url(lang, "index.md"), wait_until="load")
+        found = await tab.page.evaluate(ASK_WORKER, queries)
         return {query: {urlsplit(url).path for url in urls} for query, urls in found.items()}
 
-    async def home_page_bytes(self, context, lang: str) -> int:
-        """What the home page loads, counted by the server: the search worker's requests too,
-        which the browser does not report as the page's."""
-        page = await self.open(context, Visit())
+    async def home_page_bytes(self, browser, lang: str) -> int:
+        """What the home page loads with nothing cached, counted by the server: the search
+        worker's requests too, which the browser does not report as the page's."""
+        context = await browser.new_context()
+        tab = await self.new_tab(context)
         start = len(self.server.sent)
-        await page.goto(self.url(lang, "index.md"), wait_until="networkidle")
-        await page.close()
+        await tab.page.goto(self.url(lang, "index.md"), wait_until="networkidle")
+        await context.close()
         return sum(size for _, size in self.server.sent[start:])
 
     async def run(self, chromium: Path) -> dict:
@@ -271,36 +336,45 @@ class Browsing:
 
         async with async_playwright() as playwright:
             browser = await playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
+            # Bytes first, one page at a time and each in its own empty context: the
+            # server's count must not mix pages, and nothing may come from a cache.
+            page_bytes = {lang: await self.home_page_bytes(browser, lang) for lang in LANGUAGES}
             context = await browser.new_context(
                 viewport={"width": 1280, "height": 800}, permissions=["clipboard-read", "clipboard-write"],
             )
             await context.add_init_script(AXE)
-            # Bytes first, one page at a time: the server's count must not mix pages.
-            page_bytes = {lang: await self.home_page_bytes(context, lang) for lang in LANGUAGES}
-            clipboard, slots = asyncio.Lock(), asyncio.Semaphore(PAGES_AT_ONCE)
+            tabs: asyncio.Queue[Tab] = asyncio.Queue()
+            for _ in range(PAGES_AT_ONCE):
+                tabs.put_nowait(await self.new_tab(context))
+            clipboard = asyncio.Lock()
 
-            async def limited(coroutine):
+            async def in_a_tab(job, *args):
                 # One page's failure is that page's test failure, not every test's error.
-                async with slots:
-                    try:
-                        return await coroutine
-                    except Exception as error:  # reported by the test that reads it
-                        return error
+                tab = await tabs.get()
+                try:
+                    return await job(tab, *args)
+                except Exception as error:  # reported by the test that reads it
+                    return error
+                finally:
+                    tabs.put_nowait(tab)
 
             typed = {lang: [query for search_lang, query, _ in SEARCHES if search_lang == lang] for lang in LANGUAGES}
-            asked, typed_results, *visits = await asyncio.gather(
-                asyncio.gather(*(limited(self.ask_worker(context, lang, list(search_queries(lang))))
-                                 for lang in LANGUAGES)),
-                asyncio.gather(*(limited(self.search(context, lang, typed[lang])) for lang in LANGUAGES)),
-                *(limited(self.visit(context, clipboard, lang, name)) for lang, name in PAGES),
-                *(limited(self.not_found(context, lang)) for lang in LANGUAGES),
+            # The longest jobs first, so that no tab is left with one at the end.
+            longest_first = sorted(PAGES, key=lambda page: page[1] != "api.md")
+            visits = {page: in_a_tab(self.visit, clipboard, *page) for page in longest_first}
+            results = await asyncio.gather(
+                *visits.values(),
+                *(in_a_tab(self.search, lang, typed[lang]) for lang in LANGUAGES),
+                *(in_a_tab(self.ask_worker, lang, list(search_queries(lang))) for lang in LANGUAGES),
+                *(in_a_tab(self.not_found, lang) for lang in LANGUAGES),
             )
             await browser.close()
+        done = iter(results)
         return {
-            "visits": dict(zip(PAGES, visits[: len(PAGES)], strict=True)),
-            "not_found": dict(zip(LANGUAGES, visits[len(PAGES) :], strict=True)),
-            "asked": dict(zip(LANGUAGES, asked, strict=True)),
-            "typed": dict(zip(LANGUAGES, typed_results, strict=True)),
+            "visits": {page: next(done) for page in visits},
+            "typed": {lang: next(done) for lang in LANGUAGES},
+            "asked": {lang: next(done) for lang in LANGUAGES},
+            "not_found": {lang: next(done) for lang in LANGUAGES},
             "bytes": page_bytes,
         }
 
@@ -409,6 +483,32 @@ def test_output_blocks_are_visibly_distinct_from_code(visits, lang_name):
 @pytest.mark.parametrize("lang_name", PAGES, ids=ids)
 def test_no_accessibility_violation_of_any_impact(visits, lang_name):
     assert visits(*lang_name).violations == []
+
+
+def contrast(foreground: str, background: str) -> float:
+    """WCAG's contrast ratio of two opaque CSS rgb() colours."""
+
+    def luminance(colour: str) -> float:
+        red, green, blue = (int(part) / 255 for part in re.findall(r"\d+", colour)[:3])
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in (red, green, blue)]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    light, dark = sorted((luminance(foreground), luminance(background)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_contrast_is_computed_as_wcag_defines_it():
+    assert contrast("rgb(0, 0, 0)", "rgb(255, 255, 255)") == pytest.approx(21)
+    assert contrast("rgb(118, 118, 118)", "rgb(255, 255, 255)") == pytest.approx(4.54, abs=0.01)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_line_numbers_of_the_source_listings_are_readable(visits, lang):
+    colours = visits(lang, "api.md").line_number_colours
+    assert colours is not None, "the API page shows no numbered source listing"
+    foreground, background = colours
+    assert "rgba" not in foreground + background, colours  # opaque, so the ratio below is the real one
+    assert contrast(foreground, background) >= 4.5, colours
 
 
 @pytest.mark.parametrize("name", PAGE_NAMES)

@@ -187,3 +187,20 @@ def test_the_404_pages_are_in_their_languages(site):
     assert '<html lang="en"' in english and "Page not found" in english
     # The root page, which Pages serves for every missing address, switches to English under /en/.
     assert "fetch(prefix + '404.html')" in root and '["en"]' in root
+
+
+@pytest.mark.parametrize("page", SOURCES, ids=lambda p: str(p.relative_to(DOCS)))
+def test_scripts_never_hold_up_the_first_paint(site, page):
+    # Material's bundle and a11y.js are deferred (overrides/main.html); the only
+    # scripts that run before the paint are Material's small inline ones.
+    external = re.findall(r"<script\b[^>]*\bsrc=[^>]*>", html_of(site, page))
+    assert any("bundle." in tag for tag in external) and any("a11y.js" in tag for tag in external)
+    assert [tag for tag in external if " defer " not in tag] == []
+
+
+def test_code_blocks_are_set_up_as_they_scroll_into_view(site):
+    # Material's content.lazy: on a page of many blocks (the API page has 36), setting
+    # them all up at load was most of a phone's blocking time (Lighthouse).
+    config = re.search(r'<script id="__config" type="application/json">(.*?)</script>',
+                       (site / "api" / "index.html").read_text("utf-8"), re.S)
+    assert "content.lazy" in json.loads(config[1])["features"]
