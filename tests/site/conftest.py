@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import background
 from tests.paths import MKDOCS_ENV, PREFIX, ROOT
 from tests.site.browser import CHROMIUM, browser_missing
 from tests.site.server import PagesServer
@@ -35,15 +36,18 @@ def pytest_collection_finish(session) -> None:
     if any("site" in getattr(item, "fixturenames", ()) for item in session.items):
         out = Path(tempfile.mkdtemp(prefix="lambda-puzzle-site-"))
         server = PagesServer(out, PREFIX)
-        session.config.stash[BUILD] = (out, start_build(out, server.origin + PREFIX), server)
+        proc = start_build(out, server.origin + PREFIX)
+        session.config.stash[BUILD] = (out, proc, server)
+        # First in the background thread: the work queued after it reads the site.
+        background.start("site", lambda: (out, proc.communicate()[0], proc.returncode))
 
 
 def pytest_sessionfinish(session) -> None:
     out, proc, server = session.config.stash.get(BUILD, (None, None, None))
     if proc is not None:
-        if proc.returncode is None:  # started, but no test read it (a failure stopped the run)
+        if proc.poll() is None:  # started, but no test read it (a failure stopped the run)
             proc.kill()
-            proc.communicate()
+            proc.wait()
         server.close()
         shutil.rmtree(out, ignore_errors=True)
 
@@ -51,9 +55,8 @@ def pytest_sessionfinish(session) -> None:
 @pytest.fixture(scope="session")
 def site(request) -> Path:
     """The site built with `mkdocs build --strict`, with no warning at all."""
-    out, proc, _ = request.config.stash[BUILD]
-    output, _ = proc.communicate()
-    assert proc.returncode == 0, output
+    out, output, returncode = background.result("site")
+    assert returncode == 0, output
     assert [line for line in output.splitlines() if "WARNING" in line] == []
     return out
 

@@ -13,6 +13,7 @@ import json
 import re
 import subprocess
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -21,6 +22,7 @@ import pytest
 from nbclient import NotebookClient
 
 from doccheck import output_mismatch, parse_page
+from tests import background
 from tests.paths import DOCS, LANGUAGES, PAGE_NAMES, ROOT, front_matter, page_url
 
 pytestmark = pytest.mark.slow  # a kernel per page: part of `make test`, not `make check`
@@ -46,27 +48,52 @@ def shown(cell) -> str:
     return "".join(parts)
 
 
-@pytest.fixture(scope="session")
-def executed(site, tmp_path_factory) -> dict:
+def run_notebooks(config) -> dict:
     """Every notebook of the site, run; a failure to run is kept as the exception."""
+    site, output, returncode = background.result("site")  # queued before this (tests/site/conftest.py)
+    if returncode != 0:
+        raise RuntimeError(f"mkdocs build failed, so no notebook was run:\n{output}")
 
-    async def run(lang: str, name: str, slots: asyncio.Semaphore):
+    async def run(lang: str, name: str, slots: asyncio.Semaphore, folder: Path):
         async with slots:
             notebook = nbformat.read(notebook_path(site, lang, name), as_version=4)
-            folder = tmp_path_factory.mktemp("notebook")  # a reader's empty folder
+            (folder / lang / name).mkdir(parents=True)  # a reader's empty folder
             client = NotebookClient(notebook, timeout=120, kernel_name="python3", allow_errors=True,
-                                    resources={"metadata": {"path": str(folder)}})
+                                    resources={"metadata": {"path": str(folder / lang / name)}})
             try:
                 await client.async_execute()
             except Exception as error:  # reported by the page's test
                 return error
             return notebook
 
-    async def run_all():
+    async def run_all(folder: Path):
         slots = asyncio.Semaphore(KERNELS_AT_ONCE)
-        return await asyncio.gather(*(run(lang, name, slots) for lang, name in NOTEBOOKS))
+        return await asyncio.gather(*(run(lang, name, slots, folder) for lang, name in NOTEBOOKS))
 
-    return dict(zip(NOTEBOOKS, asyncio.run(run_all()), strict=True))
+    with tempfile.TemporaryDirectory(prefix="notebooks-") as folder:
+        return dict(zip(NOTEBOOKS, asyncio.run(run_all(Path(folder))), strict=True))
+
+
+def make_wheel(config) -> tuple[subprocess.CompletedProcess, str | None, list[str]]:
+    """`make build`'s wheel, as the Pages workflow puts it beside the site: name and files."""
+    with tempfile.TemporaryDirectory(prefix="wheel-") as folder:
+        result = subprocess.run(
+            [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", folder, str(ROOT)],
+            capture_output=True, text=True, check=False,
+        )
+        wheels = list(Path(folder).glob("*.whl"))
+        if len(wheels) != 1:
+            return result, None, []
+        return result, wheels[0].name, zipfile.ZipFile(wheels[0]).namelist()
+
+
+# Run in the background thread from the end of collection on (tests/background.py).
+BACKGROUND = {"notebooks": run_notebooks, "wheel": make_wheel}
+
+
+@pytest.fixture(scope="session")
+def executed() -> dict:
+    return background.result("notebooks")
 
 
 def test_every_page_has_a_valid_notebook(site):
@@ -99,14 +126,10 @@ def test_the_first_cell_installs_the_wheel_only_when_needed(site):
     assert re.search(r'"http://127\.0\.0\.1:\d+/lambda-puzzle/lambda_puzzle-[\d.]+-py3-none-any\.whl"', setup)
 
 
-def test_the_wheel_the_notebooks_install_is_the_one_the_pages_build_makes(site, tmp_path):
-    # `make build`, as the Pages workflow runs it, puts this wheel beside the site.
-    result = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", str(tmp_path), str(ROOT)],
-        capture_output=True, text=True, check=False,
-    )
+def test_the_wheel_the_notebooks_install_is_the_one_the_pages_build_makes(site):
+    result, wheel, files = background.result("wheel")
     assert result.returncode == 0, result.stderr
-    (wheel,) = tmp_path.glob("*.whl")
+    assert wheel is not None, "pip wheel made no wheel, or more than one"
     notebook = json.loads(notebook_path(site, "ja", "faq.md").read_text("utf-8"))
-    assert f'/{wheel.name}"' in notebook["cells"][0]["source"]
-    assert "lambda_puzzle/gradient.py" in zipfile.ZipFile(wheel).namelist()
+    assert f'/{wheel}"' in notebook["cells"][0]["source"]
+    assert "lambda_puzzle/gradient.py" in files

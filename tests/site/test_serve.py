@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import background
 from tests.paths import MKDOCS_ENV, ROOT
 
 # Each test starts a real server and waits for builds: part of `make test`, not `make check`.
@@ -63,7 +65,8 @@ def port_is_closed(port: int) -> bool:
         return s.connect_ex(("127.0.0.1", port)) != 0
 
 
-def test_make_serve_serves_both_languages_and_stops_cleanly():
+def serve_both_languages(config) -> dict:
+    """`make serve` on a free port: four pages, what it printed, and whether Ctrl+C freed the port."""
     port = free_port()
     proc = subprocess.Popen(
         ["make", "--no-print-directory", "serve", f"PORT={port}"],
@@ -76,22 +79,27 @@ def test_make_serve_serves_both_languages_and_stops_cleanly():
         pages = {path: get(base + path) for path in ("/", "/en/", "/api/", "/en/api/")}
     finally:
         output = stop(proc)
+    return {"base": base, "pages": pages, "output": output, "closed": port_is_closed(port)}
+
+
+def test_make_serve_serves_both_languages_and_stops_cleanly():
+    served = background.result("make serve")
+    pages, output, base = served["pages"], served["output"], served["base"]
     assert '<html lang="ja"' in pages["/"] and '<html lang="en"' in pages["/en/"]
     assert "TwoLayerNet" in pages["/"] and "TwoLayerNet" in pages["/en/"]
     for path in ("/api/", "/en/api/"):
         assert 'id="lambda_puzzle.gradient.numerical_gradient"' in pages[path]
     assert f"日本語:  {base}/" in output and f"English: {base}/en/" in output
     assert "Traceback" not in output
-    assert port_is_closed(port)
+    assert served["closed"]
 
 
-@pytest.fixture
-def project_copy(tmp_path) -> Path:
-    """The site's sources in a temporary folder, so the reload test edits nothing of ours."""
+def copy_of_the_project(folder: Path) -> Path:
+    """The site's sources in `folder`, so that the reload test edits nothing of ours."""
     for name in ("docs", "src", "overrides"):
-        shutil.copytree(ROOT / name, tmp_path / name)
-    shutil.copy(ROOT / "mkdocs.yml", tmp_path)
-    return tmp_path
+        shutil.copytree(ROOT / name, folder / name)
+    shutil.copy(ROOT / "mkdocs.yml", folder)
+    return folder
 
 
 def current_epoch(html: str) -> tuple[str, str]:
@@ -107,32 +115,46 @@ def wait_for_reload(base: str, html: str) -> None:
     assert int(answer) > int(epoch)
 
 
-def test_serve_rebuilds_and_reloads_when_docs_or_src_change(project_copy):
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "-f", str(project_copy / "mkdocs.yml"),
-         "--dev-addr", f"127.0.0.1:{port}", "--watch", str(project_copy / "src")],
-        cwd=project_copy, env=MKDOCS_ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        text=True, start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_serving(base + "/en/", proc)
-        page = project_copy / "docs" / "en" / "index.md"
-        html = get(base + "/en/")
-        page.write_text(page.read_text("utf-8") + "\nA sentence added while serving.\n", "utf-8")
-        wait_for_reload(base, html)
-        assert "A sentence added while serving." in get(base + "/en/")
-
-        module = project_copy / "src" / "lambda_puzzle" / "gradient.py"
-        html = get(base + "/en/api/")
-        module.write_text(
-            module.read_text("utf-8").replace("Estimate the gradient", "Estimate (edited) the gradient", 1),
-            "utf-8",
+def serve_and_edit(config) -> dict:
+    """`mkdocs serve` on a copy of the project: the pages after an edit of docs/, then of src/."""
+    with tempfile.TemporaryDirectory(prefix="serve-") as folder:
+        project = copy_of_the_project(Path(folder))
+        port = free_port()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "serve", "-f", str(project / "mkdocs.yml"),
+             "--dev-addr", f"127.0.0.1:{port}", "--watch", str(project / "src")],
+            cwd=project, env=MKDOCS_ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            text=True, start_new_session=True,
         )
-        wait_for_reload(base, html)
-        assert "Estimate (edited) the gradient" in get(base + "/en/api/")
-    finally:
-        output = stop(proc)
-    assert "Traceback" not in output
-    assert port_is_closed(port)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            wait_until_serving(base + "/en/", proc)
+            page = project / "docs" / "en" / "index.md"
+            html = get(base + "/en/")
+            page.write_text(page.read_text("utf-8") + "\nA sentence added while serving.\n", "utf-8")
+            wait_for_reload(base, html)
+            after_docs = get(base + "/en/")
+
+            module = project / "src" / "lambda_puzzle" / "gradient.py"
+            html = get(base + "/en/api/")
+            module.write_text(
+                module.read_text("utf-8").replace("Estimate the gradient", "Estimate (edited) the gradient", 1),
+                "utf-8",
+            )
+            wait_for_reload(base, html)
+            after_src = get(base + "/en/api/")
+        finally:
+            output = stop(proc)
+        return {"after_docs": after_docs, "after_src": after_src, "output": output, "closed": port_is_closed(port)}
+
+
+def test_serve_rebuilds_and_reloads_when_docs_or_src_change():
+    served = background.result("mkdocs serve, edited")
+    assert "A sentence added while serving." in served["after_docs"]
+    assert "Estimate (edited) the gradient" in served["after_src"]
+    assert "Traceback" not in served["output"]
+    assert served["closed"]
+
+
+# Run in the background thread from the end of collection on (tests/background.py).
+BACKGROUND = {"make serve": serve_both_languages, "mkdocs serve, edited": serve_and_edit}
