@@ -1,6 +1,5 @@
 """The Japanese pages pass textlint: preset-ja-technical-writing and the project's terms (prh)."""
 
-import shutil
 import subprocess
 import tempfile
 from pathlib import Path
@@ -40,27 +39,27 @@ def lint_samples(config) -> tuple[subprocess.CompletedProcess, Path, Path] | Non
     """textlint on a page written to break the rules and on one that keeps them."""
     if node_package_missing("textlint"):
         return None  # the test says why
-    folder = Path(tempfile.mkdtemp(prefix="textlint-"))
-    bad, good = folder / "bad.md", folder / "good.md"
-    bad.write_text(
-        "# 見出し\n\n"
-        "ラムダ関数の引数は使われません。\n\n"
-        "名前を再束縛します。\n\n"
-        "この文は、とても長い文であり、読点もたくさんあり、しかも同じような内容を何度も繰り返しているので、"
-        "読者にとって読みにくく、理解しづらく、最後まで読み通すのが大変な文になってしまっていますが、"
-        "それでもまだ終わらずに続いていきます。\n\n"
-        "これはペンである。\n",
-        "utf-8",
-    )
-    good.write_text(
-        "# W はなぜあるのですか？\n\n"
-        "- 箇条書きもですます調で書きます。\n\n"
-        "検索では<!-- textlint-disable prh -->「ラムダ関数」<!-- textlint-enable prh -->と呼ばれることもあります。\n",
-        "utf-8",
-    )
-    result = textlint(bad, good)  # one run: textlint takes two seconds to start
-    shutil.rmtree(folder)
-    return result, bad, good
+    with tempfile.TemporaryDirectory(prefix="textlint-") as folder:
+        bad, good = Path(folder) / "bad.md", Path(folder) / "good.md"
+        bad.write_text(
+            "# 見出し\n\n"
+            "ラムダ関数の引数は使われません。\n\n"
+            "名前を再束縛します。\n\n"
+            "この文は、とても長い文であり、読点もたくさんあり、しかも同じような内容を何度も繰り返しているので、"
+            "読者にとって読みにくく、理解しづらく、最後まで読み通すのが大変な文になってしまっていますが、"
+            "それでもまだ終わらずに続いていきます。\n\n"
+            "これはペンである。\n",
+            "utf-8",
+        )
+        good.write_text(
+            "# W はなぜあるのですか？\n\n"
+            "- 箇条書きもですます調で書きます。\n\n"
+            "検索では<!-- textlint-disable prh -->「ラムダ関数」"
+            "<!-- textlint-enable prh -->と呼ばれることもあります。\n",
+            "utf-8",
+        )
+        result = textlint(bad, good)  # one run: textlint takes two seconds to start
+        return result, bad, good
 
 
 def test_textlint_finds_what_it_is_set_to_find_and_passes_the_rest():

@@ -35,6 +35,7 @@ OUTPUT_LABEL = {"ja": "出力", "en": "Output"}
 PAGES = [(lang, name) for lang in LANGUAGES for name in PAGE_NAMES]
 SCREENSHOT_PAGES = ("index.md", "addition-network.md")
 DEVICES = {"desktop": (1280, 800), "phone": (390, 844)}
+DESKTOP = dict(zip(("width", "height"), DEVICES["desktop"], strict=True))  # where every visit starts
 PAGES_AT_ONCE = 3  # tabs at work at once: enough to keep two cores busy
 NOT_FOUND = {"ja": "/no/such/page/", "en": "/en/no/such/page/"}
 SWITCH_FROM = ("ja", "faq.md")  # the page where the language menu is really clicked
@@ -219,7 +220,7 @@ class Browsing:
         """A new job in a tab: a blank page at desktop size, and a new record."""
         tab.visit = Visit()  # what leaving the last page cancels belongs to no page
         await tab.page.goto("about:blank")
-        await tab.page.set_viewport_size(dict(zip(("width", "height"), DEVICES["desktop"], strict=True)))
+        await tab.page.set_viewport_size(DESKTOP)
         tab.visit = Visit()
         return tab.visit
 
@@ -340,7 +341,7 @@ class Browsing:
             # server's count must not mix pages, and nothing may come from a cache.
             page_bytes = {lang: await self.home_page_bytes(browser, lang) for lang in LANGUAGES}
             context = await browser.new_context(
-                viewport={"width": 1280, "height": 800}, permissions=["clipboard-read", "clipboard-write"],
+                viewport=DESKTOP, permissions=["clipboard-read", "clipboard-write"],
             )
             await context.add_init_script(AXE)
             tabs: asyncio.Queue[Tab] = asyncio.Queue()
