@@ -204,3 +204,19 @@ def test_code_blocks_are_set_up_as_they_scroll_into_view(site):
     config = re.search(r'<script id="__config" type="application/json">(.*?)</script>',
                        (site / "api" / "index.html").read_text("utf-8"), re.S)
     assert "content.lazy" in json.loads(config[1])["features"]
+
+
+@pytest.mark.parametrize("page", SOURCES, ids=lambda p: str(p.relative_to(DOCS)))
+def test_little_for_material_to_rework_at_load(site, page):
+    # What Material's script rewrites at load, it must style and lay out again, in one
+    # long task on a throttled phone (Lighthouse's blocking time):
+    # * a colour switcher: the script restyles the whole page to read the header's
+    #   colour for the theme-color meta. One palette, as a mapping, renders none, and
+    #   the meta is in the HTML instead.
+    # * content tables, each rewrapped in a scroll container: the reference's 19
+    #   parameter tables cost 400-700 ms. Its sections are lists; a page keeps at most
+    #   one Markdown table.
+    html = html_of(site, page)
+    assert 'data-md-component="palette"' not in html
+    assert re.findall(r'<meta name="theme-color" content="([^"]+)">', html) == ["#4051b5"]
+    assert article(html).count("<table") <= 1
