@@ -19,7 +19,9 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--disable-default-apps",
-    "--disable-features=Translate,OptimizationHints,MediaRouter,DialMediaRouteProvider",
+    # No --disable-features: Playwright and Lighthouse's launcher each pass their own
+    # list (Translate, OptimizationHints, MediaRouter, PaintHolding...), and Chromium
+    # honours only the last such switch, so one of ours would switch theirs back on.
 ]
 
 
