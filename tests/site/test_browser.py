@@ -118,34 +118,40 @@ ASK_WORKER = """async (queries) => {
 CODE = "article div.highlight pre > code"
 COPY_BUTTON = "article div.highlight pre > nav button[data-md-type=copy]"
 # Material sets a code block up (its copy button) when it first scrolls into view
-# (content.lazy). Scroll down the page a screen at a time, as a reader does, then wait
-# for the last buttons. With `true`, first open the collapsed sections (the API
-# page's source listings), as a reader who opens them all does.
-SCROLL_THROUGH = """async ([code, copy, openSections]) => {
-    const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
-    if (openSections) {
-        const closed = document.querySelectorAll('article details:not([open])');
-        if (!closed.length) return;
-        closed.forEach((details) => { details.open = true; });
-    }
-    const shown = () => [...document.querySelectorAll(code)].filter((c) => !c.closest('details:not([open])'));
+# (content.lazy): scroll down the page a screen at a time, as a reader does, then wait
+# for the last buttons.
+SCROLL_THROUGH = """async () => {
     for (let y = 0; y < document.documentElement.scrollHeight; y += innerHeight) {
         window.scrollTo(0, y);
-        await frame();
+        await new Promise((resolve) => requestAnimationFrame(resolve));
     }
     window.scrollTo(0, 0);
+}"""
+EVERY_BLOCK_SET_UP = """async ([code, copy]) => {
+    const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+    const shown = () => [...document.querySelectorAll(code)].filter((c) => !c.closest('details:not([open])'));
     for (let tries = 0; tries < 60; tries++) {
         if (document.querySelectorAll(copy).length >= shown().length) break;
         await frame();
     }
-    // Back at the top, the header fades the page title out and the site name in
-    // again: axe must not meet either halfway.
+}"""
+# Back at the top, the header fades the page title out and the site name in again:
+# axe must not meet either halfway.
+HEADER_SETTLED = """async () => {
+    const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
     for (let tries = 0; tries < 60 && document.querySelector('.md-header__title--active'); tries++) {
         await frame();
     }
     await frame();
     const settled = Promise.all(document.getAnimations().map((a) => a.finished.catch(() => null)));
     await Promise.race([settled, new Promise((resolve) => setTimeout(resolve, 2000))]);
+}"""
+# The collapsed sections (the API page's source listings), opened as a reader who opens
+# them all: the page's new height, or 0 when there was none.
+OPEN_SECTIONS = """() => {
+    const closed = document.querySelectorAll('article details:not([open])');
+    closed.forEach((details) => { details.open = true; });
+    return closed.length ? document.documentElement.scrollHeight : 0;
 }"""
 # Line numbers are drawn by ::before, which axe does not look at: their colours, for the test.
 LINE_NUMBER_COLOURS = """() => {
@@ -233,7 +239,9 @@ class Browsing:
         visit.html_lang = await page.get_attribute("html", "lang")
         # axe checks the page as a reader who has scrolled to the end sees it: with
         # every copy button (content.lazy adds them on the way), sections still closed.
-        await page.evaluate(SCROLL_THROUGH, [CODE, COPY_BUTTON, False])
+        await page.evaluate(SCROLL_THROUGH)
+        await page.evaluate(EVERY_BLOCK_SET_UP, [CODE, COPY_BUTTON])
+        await page.evaluate(HEADER_SETTLED)
         results = await page.evaluate("axe.run(document, {resultTypes: ['violations']})")
         visit.violations = [
             f"{v['id']} ({v['impact']}): " + ", ".join(n["html"][:120] for n in v["nodes"])
@@ -241,7 +249,12 @@ class Browsing:
         ]
         # The closed sections hold code in the colours axe has just checked, and line
         # numbers that axe does not see (test_line_numbers_...): open them for the counts.
-        await page.evaluate(SCROLL_THROUGH, [CODE, COPY_BUTTON, True])
+        # A window as tall as the opened page shows every block at once: scrolling the
+        # opened API page a screen at a time took 7-10 s of its visit.
+        if height := await page.evaluate(OPEN_SECTIONS):
+            await page.set_viewport_size({"width": DESKTOP["width"], "height": height})
+            await page.evaluate(EVERY_BLOCK_SET_UP, [CODE, COPY_BUTTON])
+            await page.set_viewport_size(DESKTOP)
         visit.switch_href = await page.eval_on_selector(f"a.md-select__link[hreflang={OTHER[lang]}]", "a => a.href")
         visit.alternates = dict(await page.eval_on_selector_all(
             "head link[rel=alternate][hreflang]", "els => els.map(e => [e.hreflang, e.href])"
