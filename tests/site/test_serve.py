@@ -8,7 +8,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.error
@@ -65,40 +64,12 @@ def port_is_closed(port: int) -> bool:
         return s.connect_ex(("127.0.0.1", port)) != 0
 
 
-def serve_both_languages(config) -> dict:
-    """`make serve` on a free port: four pages, what it printed, and whether Ctrl+C freed the port."""
-    port = free_port()
-    proc = subprocess.Popen(
-        ["make", "--no-print-directory", "serve", f"PORT={port}"],
-        cwd=ROOT, env=MKDOCS_ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        text=True, start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_serving(base + "/", proc)
-        pages = {path: get(base + path) for path in ("/", "/en/", "/api/", "/en/api/")}
-    finally:
-        output = stop(proc)
-    return {"base": base, "pages": pages, "output": output, "closed": port_is_closed(port)}
-
-
-def test_make_serve_serves_both_languages_and_stops_cleanly():
-    served = background.result("make serve")
-    pages, output, base = served["pages"], served["output"], served["base"]
-    assert '<html lang="ja"' in pages["/"] and '<html lang="en"' in pages["/en/"]
-    assert "TwoLayerNet" in pages["/"] and "TwoLayerNet" in pages["/en/"]
-    for path in ("/api/", "/en/api/"):
-        assert 'id="lambda_puzzle.gradient.numerical_gradient"' in pages[path]
-    assert f"日本語:  {base}/" in output and f"English: {base}/en/" in output
-    assert "Traceback" not in output
-    assert served["closed"]
-
-
 def copy_of_the_project(folder: Path) -> Path:
-    """The site's sources in `folder`, so that the reload test edits nothing of ours."""
+    """What `make serve` needs, copied into `folder`, so that the edits touch nothing of ours."""
     for name in ("docs", "src", "overrides"):
         shutil.copytree(ROOT / name, folder / name)
-    shutil.copy(ROOT / "mkdocs.yml", folder)
+    for name in ("mkdocs.yml", "Makefile", "requirements.lock", "pyproject.toml"):
+        shutil.copy2(ROOT / name, folder)
     return folder
 
 
@@ -116,23 +87,31 @@ def wait_for_reload(base: str, html: str) -> None:
 
 
 def serve_and_edit(config) -> dict:
-    """`mkdocs serve` on a copy of the project: the pages after an edit of docs/, then of src/."""
+    """`make serve` on a free port, in a copy of the project: four pages, the pages after
+    an edit of docs/ and then of src/, what it printed, and whether Ctrl+C freed the port.
+
+    The copy runs our .venv (BIN) and a stamp made just now (STAMP), so that make sees
+    the environment as installed, as it is: `make test` installed it before this ran.
+    """
     with tempfile.TemporaryDirectory(prefix="serve-") as folder:
         project = copy_of_the_project(Path(folder))
+        stamp = project / ".installed"
+        stamp.touch()
         port = free_port()
         proc = subprocess.Popen(
-            [sys.executable, "-m", "mkdocs", "serve", "-f", str(project / "mkdocs.yml"),
-             "--dev-addr", f"127.0.0.1:{port}", "--watch", str(project / "src")],
+            ["make", "--no-print-directory", "serve", f"PORT={port}", f"BIN={ROOT / '.venv' / 'bin'}",
+             f"STAMP={stamp}"],
             cwd=project, env=MKDOCS_ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
             text=True, start_new_session=True,
         )
         base = f"http://127.0.0.1:{port}"
         try:
-            wait_until_serving(base + "/en/", proc)
+            wait_until_serving(base + "/", proc)
+            pages = {path: get(base + path) for path in ("/", "/en/", "/api/", "/en/api/")}
+
             page = project / "docs" / "en" / "index.md"
-            html = get(base + "/en/")
             page.write_text(page.read_text("utf-8") + "\nA sentence added while serving.\n", "utf-8")
-            wait_for_reload(base, html)
+            wait_for_reload(base, pages["/en/"])
             after_docs = get(base + "/en/")
 
             module = project / "src" / "lambda_puzzle" / "gradient.py"
@@ -145,16 +124,28 @@ def serve_and_edit(config) -> dict:
             after_src = get(base + "/en/api/")
         finally:
             output = stop(proc)
-        return {"after_docs": after_docs, "after_src": after_src, "output": output, "closed": port_is_closed(port)}
+        return {"base": base, "pages": pages, "after_docs": after_docs, "after_src": after_src,
+                "output": output, "closed": port_is_closed(port)}
 
 
-def test_serve_rebuilds_and_reloads_when_docs_or_src_change():
-    served = background.result("mkdocs serve, edited")
-    assert "A sentence added while serving." in served["after_docs"]
-    assert "Estimate (edited) the gradient" in served["after_src"]
-    assert "Traceback" not in served["output"]
+def test_make_serve_serves_both_languages_and_stops_cleanly():
+    served = background.result("make serve")
+    pages, output, base = served["pages"], served["output"], served["base"]
+    assert '<html lang="ja"' in pages["/"] and '<html lang="en"' in pages["/en/"]
+    assert "TwoLayerNet" in pages["/"] and "TwoLayerNet" in pages["/en/"]
+    for path in ("/api/", "/en/api/"):
+        assert 'id="lambda_puzzle.gradient.numerical_gradient"' in pages[path]
+    assert f"日本語:  {base}/" in output and f"English: {base}/en/" in output
+    assert "Traceback" not in output
     assert served["closed"]
 
 
+def test_serve_rebuilds_and_reloads_when_docs_or_src_change():
+    served = background.result("make serve")
+    assert "A sentence added while serving." in served["after_docs"]
+    assert "Estimate (edited) the gradient" in served["after_src"]
+    assert "Traceback" not in served["output"]
+
+
 # Run in the background thread from the end of collection on (tests/background.py).
-BACKGROUND = {"make serve": serve_both_languages, "mkdocs serve, edited": serve_and_edit}
+BACKGROUND = {"make serve": serve_and_edit}
