@@ -51,8 +51,9 @@ $(LIGHTHOUSE): tests/node/lighthouse/package-lock.json
 	npm ci --prefix tests/node/lighthouse --no-audit --no-fund --silent
 	touch $@
 
-# Timings (make check, make test, the build against a plain build) and Lighthouse on
-# every page: about 15 minutes. The tables go into README by hand.
+# Timings (make check, make test, the browser tests, the build against a plain build)
+# and Lighthouse three times on every page: about 50 minutes. The tables go into
+# README by hand.
 bench: $(STAMP) $(NODE) $(LIGHTHOUSE)
 	$(BIN)/python tests/benchmark.py
 
