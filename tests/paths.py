@@ -29,6 +29,14 @@ def page_url(name: str, lang: str) -> str:
     return f"/{path}" if lang == LANGUAGES[0] else f"/{lang}/{path}"
 
 
+def alternates(site_url: str, name: str) -> dict[str, str]:
+    """The hreflang alternates of a page such as "faq.md", absolute: each language, and
+    x-default for the default language."""
+    return {lang: site_url + page_url(name, lang).lstrip("/") for lang in LANGUAGES} | {
+        "x-default": site_url + page_url(name, LANGUAGES[0]).lstrip("/")
+    }
+
+
 def front_matter(text: str) -> tuple[dict, str]:
     """A page's front matter (one JSON value a line: `description: "..."`) and the rest of it."""
     found = re.match(r"---\n(.*?)\n---\n", text, re.S)
