@@ -16,6 +16,11 @@
 * For the templates (overrides/main.html): each page's hreflang alternates, its
   share card and the name of its notebook.
 * A Jupyter notebook of every page, written beside it (doccheck.notebook).
+* Content tables wrapped in Material's scroll container at build time. Material's
+  script wraps every table without a class (`table:not([class])`) when the page
+  loads, and restyles the article to do it: a long task on a slow phone. A wrapped
+  table carries the class `prewrapped`, which the script leaves alone and
+  docs/assets/extra.css styles as Material styles a bare table.
 """
 
 from __future__ import annotations
@@ -39,6 +44,11 @@ SETUP = {
     "ja": "# このページが使う lambda_puzzle パッケージを、入っていなければインストールします。",
     "en": "# Install lambda_puzzle, the package this page runs, unless it is there already.",
 }
+BARE_TABLE = re.compile(r"<table>(.*?)</table>", re.S)  # as Python-Markdown's tables extension writes one
+PREWRAPPED_TABLE = (
+    '<div class="md-typeset__scrollwrap"><div class="md-typeset__table">'
+    '<table class="prewrapped">{}</table></div></div>'
+)
 _not_found: dict[str, str] = {}  # language -> its 404 page, captured before the next build overwrites it
 
 
@@ -103,6 +113,10 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(notebook, ensure_ascii=False, indent=1) + "\n", "utf-8")
     return markdown
+
+
+def on_page_content(html: str, page, config, files) -> str:
+    return BARE_TABLE.sub(lambda match: PREWRAPPED_TABLE.format(match[1]), html)
 
 
 def on_post_page(output: str, page, config) -> str:

@@ -161,6 +161,36 @@ LINE_NUMBER_COLOURS = """() => {
     const style = getComputedStyle(number, '::before');
     return [style.color, style.backgroundColor];
 }"""
+# Each table the build wrapped (class "prewrapped") against a bare copy of it, which
+# Material's stylesheet styles: the computed style of every element of the two, and the
+# places where they differ. The copy sits in a scroll container of its own, right after.
+PREWRAPPED_AGAINST_BARE = """() => {
+    const differences = [];
+    const tables = [...document.querySelectorAll('article table.prewrapped')];
+    for (const table of tables) {
+        const inner = table.parentElement, outer = inner.parentElement;
+        if (!inner.matches('.md-typeset__table') || !outer.matches('.md-typeset__scrollwrap')) {
+            differences.push("not in Material's scroll container: " + table.outerHTML.slice(0, 80));
+            continue;
+        }
+        const copy = outer.cloneNode(true);
+        copy.querySelector('table').removeAttribute('class');
+        outer.after(copy);
+        const ours = [table, ...table.querySelectorAll('*')];
+        const bare = [copy.querySelector('table'), ...copy.querySelectorAll('table *')];
+        ours.forEach((element, i) => {
+            const mine = getComputedStyle(element), theirs = getComputedStyle(bare[i]);
+            for (const property of mine) {
+                if (mine.getPropertyValue(property) !== theirs.getPropertyValue(property)) {
+                    differences.push(`${element.tagName.toLowerCase()} ${property}: ` +
+                        `${mine.getPropertyValue(property)} against ${theirs.getPropertyValue(property)}`);
+                }
+            }
+        });
+        copy.remove();
+    }
+    return {tables: tables.length, differences};
+}"""
 AXE = Axe().axe_script  # axe-core, put into every page before it loads
 
 
@@ -179,6 +209,7 @@ class Visit:
     first_code: str | None = None
     output_style: dict | None = None
     line_number_colours: list | None = None
+    tables: dict = field(default_factory=dict)  # media -> PREWRAPPED_AGAINST_BARE's answer
     violations: list[str] = field(default_factory=list)
     lonely: dict = field(default_factory=dict)  # width -> headings with one character on their last line
     text: str = ""
@@ -265,6 +296,10 @@ class Browsing:
         visit.copy_buttons = await page.locator(COPY_BUTTON).count()
         visit.output_style = await page.evaluate(OUTPUT_STYLE)
         visit.line_number_colours = await page.evaluate(LINE_NUMBER_COLOURS)
+        for media in ("screen", "print"):
+            await page.emulate_media(media=media)
+            visit.tables[media] = await page.evaluate(PREWRAPPED_AGAINST_BARE)
+        await page.emulate_media(media="null")
         if name == "index.md" and visit.code_blocks:
             visit.first_code = await page.locator(CODE).first.inner_text()
             async with clipboard:  # one clipboard for all pages
@@ -509,6 +544,16 @@ def contrast(foreground: str, background: str) -> float:
 def test_contrast_is_computed_as_wcag_defines_it():
     assert contrast("rgb(0, 0, 0)", "rgb(255, 255, 255)") == pytest.approx(21)
     assert contrast("rgb(118, 118, 118)", "rgb(255, 255, 255)") == pytest.approx(4.54, abs=0.01)
+
+
+@pytest.mark.parametrize("lang_name", PAGES, ids=ids)
+def test_tables_wrapped_at_build_look_as_material_draws_them(visits, site, lang_name):
+    visit = visits(*lang_name)
+    lang, name = lang_name
+    html = (site / page_url(name, lang).lstrip("/") / "index.html").read_text("utf-8")
+    built = html.count('<table class="prewrapped">')
+    for media in ("screen", "print"):
+        assert visit.tables[media] == {"tables": built, "differences": []}, media
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

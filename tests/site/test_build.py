@@ -213,9 +213,14 @@ def test_little_for_material_to_rework_at_load(site, page):
     #   colour for the theme-color meta. One palette, as a mapping, renders none, and
     #   the meta is in the HTML instead.
     # * content tables, each rewrapped in a scroll container: the reference's 19
-    #   parameter tables cost 400-700 ms. Its sections are lists; a page keeps at most
-    #   one Markdown table.
+    #   parameter tables cost 400-700 ms, the one table of code-path.md 40-100 ms.
+    #   The reference's sections are lists, and the build wraps every other table
+    #   itself, with a class that the script leaves alone (overrides/hooks.py).
     html = html_of(site, page)
     assert 'data-md-component="palette"' not in html
     assert re.findall(r'<meta name="theme-color" content="([^"]+)">', html) == ["#4051b5"]
-    assert article(html).count("<table") <= 1
+    assert re.findall(r"<table(?![^>]*\bclass=)[^>]*>", article(html)) == []
+    wrapped = '<div class="md-typeset__scrollwrap"><div class="md-typeset__table"><table class="prewrapped">'
+    assert article(html).count("<table") == article(html).count(wrapped)
+    if page.name in ("code-path.md", "addition-network.md"):
+        assert article(html).count(wrapped) == 1
