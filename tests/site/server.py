@@ -8,7 +8,8 @@
 * What exists may be cached for ten minutes (Cache-Control: max-age=600), as Pages
   allows; a browser that loads page after page fetches the theme's files once.
 
-It counts the bytes it sends (after gzip), for the byte budget.
+It counts the bytes it sends (after gzip), for the byte budget, with the label a
+client may give its requests in the COUNTED_AS header.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 TEXT_TYPES = ("text/", "application/javascript", "application/json", "application/xml", "image/svg+xml")
+COUNTED_AS = "X-Counted-As"
 mimetypes.add_type("application/x-ipynb+json", ".ipynb")
 mimetypes.add_type("application/zip", ".whl")
 
@@ -71,7 +73,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self.send_header("Cache-Control", "max-age=600")
         self.end_headers()
         self.wfile.write(body)
-        self.server.sent.append((self.path, len(body)))
+        self.server.sent.append((self.path, len(body), self.headers.get(COUNTED_AS)))
 
 
 @functools.lru_cache(maxsize=512)
@@ -85,7 +87,7 @@ class _Server(http.server.ThreadingHTTPServer):
     daemon_threads = True
     folder: Path
     prefix: str
-    sent: list[tuple[str, int]]
+    sent: list[tuple[str, int, str | None]]
 
 
 class PagesServer:
@@ -106,8 +108,8 @@ class PagesServer:
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property
-    def sent(self) -> list[tuple[str, int]]:
-        """(path, bytes on the wire) of every response so far."""
+    def sent(self) -> list[tuple[str, int, str | None]]:
+        """(path, bytes on the wire, the request's COUNTED_AS label) of every response so far."""
         return self._server.sent
 
     def start(self) -> None:

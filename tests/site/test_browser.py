@@ -2,10 +2,10 @@
 
 The site is built for a project-pages address and served under its path, gzipped,
 with the site's 404.html for missing addresses (tests/site/server.py). One
-browser does everything at the start. First the byte count, each home page in an
-empty context of its own; then, in one context, three reused tabs visit every page
-of both languages once (axe, requests, hreflang, line breaking...), both 404
-pages, and do the searches and the screenshots. The tests below check what those
+browser does everything at the start. In one context, three reused tabs visit every
+page of both languages once (axe, requests, hreflang, line breaking...), both 404
+pages, and do the searches and the screenshots; meanwhile each home page loads in an
+empty context of its own, for the byte count. The tests below check what those
 visits recorded.
 """
 
@@ -25,7 +25,7 @@ from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 from tests import paths
 from tests.paths import DOCS, LANGUAGES, PAGE_NAMES, PREFIX, ROOT, alternates, page_url
 from tests.site.browser import CHROMIUM_ARGS
-from tests.site.server import PagesServer
+from tests.site.server import COUNTED_AS, PagesServer
 
 pytestmark = pytest.mark.browser
 
@@ -439,22 +439,23 @@ class Browsing:
 
     async def home_page_bytes(self, browser, lang: str) -> int:
         """What the home page loads with nothing cached, counted by the server: the search
-        worker's requests too, which the browser does not report as the page's."""
-        context = await browser.new_context()
+        worker's requests too, which the browser does not report as the page's. Every
+        request of its context carries a label, so the other tabs can work meanwhile."""
+        label, start = f"home page bytes, {lang}", len(self.server.sent)
+        context = await browser.new_context(extra_http_headers={COUNTED_AS: label})
         tab = await self.new_tab(context)
-        start = len(self.server.sent)
         await tab.page.goto(self.url(lang, "index.md"), wait_until="networkidle")
         await context.close()
-        return sum(size for _, size in self.server.sent[start:])
+        return sum(size for _, size, counted_as in self.server.sent[start:] if counted_as == label)
 
     async def run(self, chromium: Path) -> dict:
         from playwright.async_api import async_playwright
 
         async with async_playwright() as playwright:
             browser = await playwright.chromium.launch(executable_path=str(chromium), args=LAUNCH_ARGS)
-            # Bytes first, one page at a time and each in its own empty context: the
-            # server's count must not mix pages, and nothing may come from a cache.
-            page_bytes = {lang: await self.home_page_bytes(browser, lang) for lang in LANGUAGES}
+            # The bytes of each home page, in an empty context of its own (nothing may
+            # come from a cache), beside the tabs.
+            page_bytes = [self.home_page_bytes(browser, lang) for lang in LANGUAGES]
             context = await browser.new_context(
                 viewport=DESKTOP, permissions=["clipboard-read", "clipboard-write"],
             )
@@ -484,6 +485,7 @@ class Browsing:
                 *(in_a_tab(self.ask_worker, lang, list(search_queries(lang))) for lang in LANGUAGES),
                 *(in_a_tab(self.not_found, lang) for lang in LANGUAGES),
                 in_a_tab(self.ask_abroad),
+                *page_bytes,
             )
             await browser.close()
         done = iter(results)
@@ -493,7 +495,7 @@ class Browsing:
             "asked": {lang: next(done) for lang in LANGUAGES},
             "not_found": {lang: next(done) for lang in LANGUAGES},
             "abroad": next(done),
-            "bytes": page_bytes,
+            "bytes": {lang: next(done) for lang in LANGUAGES},
         }
 
 
