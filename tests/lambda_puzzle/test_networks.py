@@ -4,7 +4,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from lambda_puzzle import AdditionNet, TwoLayerNet, cross_entropy_error, functions, softmax
@@ -19,12 +19,15 @@ NETWORKS = {
 }
 
 
+# Backprop's y - t is the gradient of the loss without its log(y + 1e-7) guard, so the
+# guard is off in both comparisons: it adds about 1e-7 / y to each sample's share of the
+# gradient. With wide weights y can be tiny, and the guard would dominate. At the
+# book's default scale y is near 1 / classes, but the samples' shares nearly cancel,
+# and the guard can still be a relative 1e-6 of what is left (Hypothesis found it:
+# the example below).
 @settings(max_examples=25, deadline=None)
 @given(**NETWORKS)
 def test_backprop_agrees_with_the_numerical_gradient(seed, sizes, batch, one_hot):
-    # Wide weights make small probabilities, where the loss's log(y + 1e-7) guard
-    # (absent from backprop's y - t) would dominate the comparison: switch it off
-    # here; the next test keeps it, at the book's default scale.
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(functions, "LOG_GUARD", 0.0)
         assert_gradients_agree(seed, sizes, batch, one_hot, weight_init_std=1.0)
@@ -32,8 +35,11 @@ def test_backprop_agrees_with_the_numerical_gradient(seed, sizes, batch, one_hot
 
 @settings(max_examples=25, deadline=None)
 @given(**NETWORKS)
+@example(seed=4364, sizes=(1, 3, 2), batch=2, one_hot=False)
 def test_backprop_agrees_at_the_default_weight_scale(seed, sizes, batch, one_hot):
-    assert_gradients_agree(seed, sizes, batch, one_hot, weight_init_std=0.01)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(functions, "LOG_GUARD", 0.0)
+        assert_gradients_agree(seed, sizes, batch, one_hot, weight_init_std=0.01)
 
 
 def assert_gradients_agree(seed, sizes, batch, one_hot, weight_init_std):
