@@ -453,9 +453,6 @@ class Browsing:
 
         async with async_playwright() as playwright:
             browser = await playwright.chromium.launch(executable_path=str(chromium), args=LAUNCH_ARGS)
-            # The bytes of each home page, in an empty context of its own (nothing may
-            # come from a cache), beside the tabs.
-            page_bytes = [self.home_page_bytes(browser, lang) for lang in LANGUAGES]
             context = await browser.new_context(
                 viewport=DESKTOP, permissions=["clipboard-read", "clipboard-write"],
             )
@@ -476,27 +473,25 @@ class Browsing:
                     tabs.put_nowait(tab)
 
             typed = {lang: [query for search_lang, query, _ in SEARCHES if search_lang == lang] for lang in LANGUAGES}
-            # The longest jobs first, so that no tab is left with one at the end.
+            # The tabs take the jobs in this order: the longest first (the API pages,
+            # then typing the searches), so that no tab is left with a long one at the end.
             longest_first = sorted(PAGES, key=lambda page: page[1] != "api.md")
-            visits = {page: in_a_tab(self.visit, clipboard, *page) for page in longest_first}
-            results = await asyncio.gather(
-                *visits.values(),
-                *(in_a_tab(self.search, lang, typed[lang]) for lang in LANGUAGES),
-                *(in_a_tab(self.ask_worker, lang, list(search_queries(lang))) for lang in LANGUAGES),
-                *(in_a_tab(self.not_found, lang) for lang in LANGUAGES),
-                in_a_tab(self.ask_abroad),
-                *page_bytes,
-            )
+            jobs = {("visits", page): in_a_tab(self.visit, clipboard, *page) for page in longest_first[:2]}
+            jobs |= {("typed", lang): in_a_tab(self.search, lang, typed[lang]) for lang in LANGUAGES}
+            jobs |= {("visits", page): in_a_tab(self.visit, clipboard, *page) for page in longest_first[2:]}
+            jobs |= {("asked", lang): in_a_tab(self.ask_worker, lang, list(search_queries(lang))) for lang in LANGUAGES}
+            jobs |= {("not_found", lang): in_a_tab(self.not_found, lang) for lang in LANGUAGES}
+            jobs |= {("abroad", None): in_a_tab(self.ask_abroad)}
+            # Beside the tabs, each home page loads in an empty context of its own
+            # (nothing may come from a cache), for the byte count.
+            jobs |= {("bytes", lang): self.home_page_bytes(browser, lang) for lang in LANGUAGES}
+            results = await asyncio.gather(*jobs.values())
             await browser.close()
-        done = iter(results)
-        return {
-            "visits": {page: next(done) for page in visits},
-            "typed": {lang: next(done) for lang in LANGUAGES},
-            "asked": {lang: next(done) for lang in LANGUAGES},
-            "not_found": {lang: next(done) for lang in LANGUAGES},
-            "abroad": next(done),
-            "bytes": {lang: next(done) for lang in LANGUAGES},
-        }
+        recorded: dict = {}
+        for (kind, key), result in zip(jobs, results, strict=True):
+            recorded.setdefault(kind, {})[key] = result
+        recorded["abroad"] = recorded["abroad"][None]
+        return recorded
 
 
 def search_queries(lang: str) -> dict[str, set[str]]:
