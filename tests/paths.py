@@ -29,6 +29,13 @@ def page_url(name: str, lang: str) -> str:
     return f"/{path}" if lang == LANGUAGES[0] else f"/{lang}/{path}"
 
 
+def html_of(site: Path, page: Path) -> str:
+    """The built HTML of a source page such as docs/en/api.md."""
+    lang = page.relative_to(DOCS).parts[0]
+    url = page_url(page.relative_to(DOCS / lang).as_posix(), lang)
+    return (site / url.lstrip("/") / "index.html").read_text("utf-8")
+
+
 def alternates(site_url: str, name: str) -> dict[str, str]:
     """The hreflang alternates of a page such as "faq.md", absolute: each language, and
     x-default for the default language."""

@@ -4,19 +4,11 @@ import json
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from doccheck import parse_page, rendered_mismatch
-from tests.paths import DOCS, MKDOCS_ENV, ROOT, alternates, front_matter, page_url
-
-
-def html_of(site: Path, page: Path) -> str:
-    """The built HTML of a source page such as docs/en/api.md."""
-    lang = page.relative_to(DOCS).parts[0]
-    url = page_url(page.relative_to(DOCS / lang).as_posix(), lang)
-    return (site / url.lstrip("/") / "index.html").read_text("utf-8")
+from tests.paths import DOCS, MKDOCS_ENV, ROOT, alternates, front_matter, html_of
 
 
 def article(html: str) -> str:
