@@ -8,6 +8,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.error
@@ -45,6 +46,16 @@ def wait_until_serving(url: str, proc: subprocess.Popen, seconds: float = 90) ->
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.2)
     pytest.fail(f"nothing served at {url} after {seconds} s")
+
+
+# Ctrl+C reaches a command typed in a terminal. A job started in the background (`&`,
+# nohup, as a benchmark may be) has SIGINT ignored, every child inherits that, and the
+# server would then ignore the test's Ctrl+C: the command runs with SIGINT as a terminal
+# gives it. (preexec_fn would do the same, but is unsafe in the thread this runs in.)
+AS_IN_A_TERMINAL = [
+    sys.executable, "-c",
+    "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execvp(sys.argv[1], sys.argv[1:])",
+]
 
 
 def stop(proc: subprocess.Popen) -> str:
@@ -99,8 +110,8 @@ def serve_and_edit(config) -> dict:
         stamp.touch()
         port = free_port()
         proc = subprocess.Popen(
-            ["make", "--no-print-directory", "serve", f"PORT={port}", f"BIN={ROOT / '.venv' / 'bin'}",
-             f"STAMP={stamp}"],
+            [*AS_IN_A_TERMINAL, "make", "--no-print-directory", "serve", f"PORT={port}",
+             f"BIN={ROOT / '.venv' / 'bin'}", f"STAMP={stamp}"],
             cwd=project, env=MKDOCS_ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
             text=True, start_new_session=True,
         )
