@@ -77,8 +77,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if status == 200:
             self.send_header("Cache-Control", "max-age=600")
         self.end_headers()
-        self.wfile.write(body)
+        # Noted before it is sent: once a client has the answer, the count holds it.
         self.server.sent.append((self.path, len(body), self.headers.get(COUNTED_AS)))
+        self.wfile.write(body)
 
 
 @functools.lru_cache(maxsize=512)
