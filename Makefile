@@ -52,7 +52,7 @@ $(LIGHTHOUSE): tests/node/lighthouse/package-lock.json
 	touch $@
 
 # Timings (make check, make test, the browser tests, the build against a plain build)
-# and Lighthouse three times on every page: about 50 minutes. The tables go into
+# and Lighthouse three times on every page: about 40 minutes. The tables go into
 # README by hand.
 bench: $(STAMP) $(NODE) $(LIGHTHOUSE)
 	$(BIN)/python tests/benchmark.py
