@@ -21,6 +21,11 @@
   loads, and restyles the article to do it: a long task on a slow phone. A wrapped
   table carries the class `prewrapped`, which the script leaves alone and
   docs/assets/extra.css styles as Material styles a bare table.
+* mkdocstrings' stylesheet only where it styles something. mkdocstrings adds
+  assets/_mkdocstrings.css to every page, and all its rules need a class of its own
+  output (`doc`, `doc-*`, `mkdocstrings-*`): the pages without any drop the link, one
+  render-blocking request fewer (on a simulated phone, the first paint came a round
+  trip sooner: 1,050 ms against 1,200 ms).
 * Compiled templates kept between builds. Compiling Material's and mkdocstrings'
   Jinja templates was a third of every build; Jinja's bytecode cache (in its own
   per-user folder under the temporary directory) keeps the compiled code, keyed by
@@ -54,6 +59,8 @@ PREWRAPPED_TABLE = (
     '<div class="md-typeset__scrollwrap"><div class="md-typeset__table">'
     '<table class="prewrapped">{}</table></div></div>'
 )
+MKDOCSTRINGS_CSS = re.compile(r'<link rel="stylesheet" href="[^"]*assets/_mkdocstrings\.css">\s*')
+CLASS_ATTRIBUTE = re.compile(r'\bclass="([^"]*)"')
 TEMPLATE_CACHE = FileSystemBytecodeCache()
 _not_found: dict[str, str] = {}  # language -> its 404 page, captured before the next build overwrites it
 
@@ -135,8 +142,32 @@ def on_page_content(html: str, page, config, files) -> str:
 
 
 def on_post_page(output: str, page, config) -> str:
+    output = _mkdocstrings_css_where_needed(output)
     lang, _ = _language_of(page.url, config)
     return output if lang == _languages(config)[0] else _rebase(output, lang)
+
+
+def _mkdocstrings_css_where_needed(html: str) -> str:
+    """The page with its first link to _mkdocstrings.css if it needs one, and no other.
+    Each language's build adds the stylesheet again: English pages had two links."""
+    wanted = _uses_mkdocstrings_classes(html)
+    links = 0
+
+    def first_if_wanted(link: re.Match) -> str:
+        nonlocal links
+        links += 1
+        return link[0] if wanted and links == 1 else ""
+
+    return MKDOCSTRINGS_CSS.sub(first_if_wanted, html)
+
+
+def _uses_mkdocstrings_classes(html: str) -> bool:
+    """Whether an element of the page has a class that _mkdocstrings.css styles."""
+    return any(
+        name == "doc" or name.startswith(("doc-", "mkdocstrings"))
+        for classes in CLASS_ATTRIBUTE.findall(html)
+        for name in classes.split()
+    )
 
 
 def on_post_template(output: str, template_name: str, config) -> str:

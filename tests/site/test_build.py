@@ -216,3 +216,30 @@ def test_little_for_material_to_rework_at_load(site, page):
     assert article(html).count("<table") == article(html).count(wrapped)
     if page.name in ("code-path.md", "addition-network.md"):
         assert article(html).count(wrapped) == 1
+
+
+# Classes of others (Material's, mkdocs-autorefs') that _mkdocstrings.css names, each
+# only beside or inside a class of mkdocstrings' own.
+OTHERS_CLASSES = {"md-typeset", "md-typeset__table", "admonition", "admonition-title", "headerlink", "last", "autorefs"}
+
+
+def mkdocstrings_classes(site) -> set[str]:
+    """The classes _mkdocstrings.css styles (its selectors, without comments and url()s)."""
+    css = (site / "assets" / "_mkdocstrings.css").read_text("utf-8")
+    css = re.sub(r"url\([^)]*\)", "", re.sub(r"/\*.*?\*/", "", css, flags=re.S))
+    return set(re.findall(r"\.([A-Za-z_][\w-]*)", css))
+
+
+@pytest.mark.parametrize("page", SOURCES, ids=lambda p: str(p.relative_to(DOCS)))
+def test_mkdocstrings_stylesheet_only_where_it_styles_something(site, page):
+    # One render-blocking request fewer on every page without an API reference
+    # (overrides/hooks.py). Every rule of the stylesheet needs a class of
+    # mkdocstrings' own output; if an upgrade adds a rule that does not, the first
+    # assertion names it, and the hook must be looked at again.
+    classes = mkdocstrings_classes(site)
+    own = {name for name in classes if name == "doc" or name.startswith(("doc-", "mkdocstrings"))}
+    assert classes - own <= OTHERS_CLASSES, classes - own
+    html = html_of(site, page)
+    used = {name for names in re.findall(r'\bclass="([^"]*)"', html) for name in names.split()}
+    assert html.count("assets/_mkdocstrings.css") == (1 if used & own else 0)
+    assert (page.name == "api.md") == bool(used & own)
