@@ -150,15 +150,11 @@ def on_post_page(output: str, page, config) -> str:
 def _mkdocstrings_css_where_needed(html: str) -> str:
     """The page with its first link to _mkdocstrings.css if it needs one, and no other.
     Each language's build adds the stylesheet again: English pages had two links."""
-    wanted = _uses_mkdocstrings_classes(html)
-    links = 0
-
-    def first_if_wanted(link: re.Match) -> str:
-        nonlocal links
-        links += 1
-        return link[0] if wanted and links == 1 else ""
-
-    return MKDOCSTRINGS_CSS.sub(first_if_wanted, html)
+    first = MKDOCSTRINGS_CSS.search(html)
+    if first is None:
+        return html
+    kept = first.end() if _uses_mkdocstrings_classes(html) else first.start()
+    return html[:kept] + MKDOCSTRINGS_CSS.sub("", html[first.end():])
 
 
 def _uses_mkdocstrings_classes(html: str) -> bool:
