@@ -223,6 +223,7 @@ def test_little_for_material_to_rework_at_load(site, page):
 OTHERS_CLASSES = {"md-typeset", "md-typeset__table", "admonition", "admonition-title", "headerlink", "last", "autorefs"}
 
 
+@pytest.fixture(scope="module")
 def mkdocstrings_classes(site) -> set[str]:
     """The classes _mkdocstrings.css styles (its selectors, without comments and url()s)."""
     css = (site / "assets" / "_mkdocstrings.css").read_text("utf-8")
@@ -230,16 +231,24 @@ def mkdocstrings_classes(site) -> set[str]:
     return set(re.findall(r"\.([A-Za-z_][\w-]*)", css))
 
 
+@pytest.fixture(scope="module")
+def mkdocstrings_own_classes(mkdocstrings_classes) -> set[str]:
+    return {name for name in mkdocstrings_classes if name == "doc" or name.startswith(("doc-", "mkdocstrings"))}
+
+
+def test_every_rule_of_mkdocstrings_stylesheet_needs_a_class_of_its_own(mkdocstrings_classes, mkdocstrings_own_classes):
+    # The hook (overrides/hooks.py) keeps the stylesheet only on pages with such a
+    # class; if an upgrade adds a rule that needs none, this names it, and the hook
+    # must be looked at again.
+    others = mkdocstrings_classes - mkdocstrings_own_classes
+    assert others <= OTHERS_CLASSES, others
+
+
 @pytest.mark.parametrize("page", SOURCES, ids=lambda p: str(p.relative_to(DOCS)))
-def test_mkdocstrings_stylesheet_only_where_it_styles_something(site, page):
-    # One render-blocking request fewer on every page without an API reference
-    # (overrides/hooks.py). Every rule of the stylesheet needs a class of
-    # mkdocstrings' own output; if an upgrade adds a rule that does not, the first
-    # assertion names it, and the hook must be looked at again.
-    classes = mkdocstrings_classes(site)
-    own = {name for name in classes if name == "doc" or name.startswith(("doc-", "mkdocstrings"))}
-    assert classes - own <= OTHERS_CLASSES, classes - own
+def test_mkdocstrings_stylesheet_only_where_it_styles_something(site, mkdocstrings_own_classes, page):
+    # One render-blocking request fewer on every page without an API reference.
     html = html_of(site, page)
     used = {name for names in re.findall(r'\bclass="([^"]*)"', html) for name in names.split()}
-    assert html.count("assets/_mkdocstrings.css") == (1 if used & own else 0)
-    assert (page.name == "api.md") == bool(used & own)
+    styled = bool(used & mkdocstrings_own_classes)
+    assert html.count("assets/_mkdocstrings.css") == (1 if styled else 0)
+    assert (page.name == "api.md") == styled
