@@ -33,10 +33,18 @@ class AdditionNet:
         array([[100]])
         >>> net.loss(2, 5)
         107
+        >>> net
+        AdditionNet(w=100)
     """
 
     def __init__(self, w: int | float = 100) -> None:
         self.params: dict[str, NDArray[np.number]] = {"w": np.array([[_real("w", w)]])}
+
+    def __repr__(self) -> str:
+        """`AdditionNet(w=...)` with the weight as `params["w"]` holds it now."""
+        w = self.params.get("w")
+        value = w.item() if isinstance(w, np.ndarray) and w.size == 1 else w
+        return f"{type(self).__name__}(w={value!r})"
 
     def predict(self, x: int | float) -> NDArray[np.number]:
         """Return `x + w`, reading `self.params["w"]` at call time.

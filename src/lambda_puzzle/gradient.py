@@ -68,17 +68,17 @@ def numerical_gradient(
     _check_step(x, h, name)
     grad = np.zeros(x.shape, dtype=x.dtype)
     for idx in np.ndindex(x.shape):
-        original = x[idx].copy()  # a NumPy scalar: restoring it is exact to the bit
+        original = x[idx]  # a NumPy scalar: putting it back is exact to the bit
         try:
             x[idx] = original + h
-            plus = x[idx].copy()
+            plus = float(x[idx])  # the step as stored in x's dtype
             f_plus = _real_scalar(f(x))
             x[idx] = original - h
-            minus = x[idx].copy()
+            minus = float(x[idx])
             f_minus = _real_scalar(f(x))
         finally:
             x[idx] = original
-        grad[idx] = (f_plus - f_minus) / (float(plus) - float(minus))
+        grad[idx] = (f_plus - f_minus) / (plus - minus)
     return grad
 
 
@@ -124,6 +124,8 @@ def _check_step(x: np.ndarray, h: float, name: str) -> None:
 
 def _real_scalar(value: Any) -> float:
     """What f returned, as a Python float: an unsigned result must not wrap around."""
+    if isinstance(value, float):  # Python's float and NumPy's float64: the usual case
+        return float(value)
     if np.ndim(value) != 0:
         raise TypeError(f"f must return a scalar, got an array of shape {np.shape(value)}")
     if np.asarray(value).dtype.kind not in "iuf":

@@ -35,6 +35,8 @@ class TwoLayerNet:
         >>> net = TwoLayerNet(input_size=3, hidden_size=4, output_size=2, rng=0)
         >>> {name: p.shape for name, p in net.params.items()}
         {'W1': (3, 4), 'b1': (4,), 'W2': (4, 2), 'b2': (2,)}
+        >>> net
+        <TwoLayerNet 3-4-2: W1 (3, 4), b1 (4,), W2 (4, 2), b2 (2,), float64>
     """
 
     def __init__(
@@ -65,6 +67,15 @@ class TwoLayerNet:
             "W2": weight_init_std * rng.standard_normal((hidden_size, output_size)),
             "b2": np.zeros(output_size),
         }
+
+    def __repr__(self) -> str:
+        """The layer sizes and each parameter's shape, read from `params` as it is now."""
+        shapes = {key: getattr(p, "shape", None) for key, p in self.params.items()}
+        W1, W2 = shapes.get("W1"), shapes.get("W2")
+        sizes = f" {W1[0]}-{W1[1]}-{W2[1]}" if W1 and W2 and len(W1) == len(W2) == 2 else ""
+        parts = [f"{key} {type(p).__name__ if shapes[key] is None else shapes[key]}" for key, p in self.params.items()]
+        parts += sorted({str(p.dtype) for p in self.params.values() if isinstance(p, np.ndarray)})
+        return f"<TwoLayerNet{sizes}: {', '.join(parts) or 'no params'}>"
 
     def predict(self, x: ArrayLike) -> NDArray[np.float64]:
         """Class probabilities for the inputs `x`: one row per sample, or one vector for one sample.

@@ -257,6 +257,8 @@ REFUSED = {
     ),
     "a row with two ones": ([[1, 1, 0, 0], [1, 0, 0, 0]], ValueError, r"row 0 is \[1, 1, 0, 0\]"),
     "an empty row": ([[0, 1, 0, 0], [0, 0, 0, 0]], ValueError, r"row 1 is \[0, 0, 0, 0\]"),
+    "a one and a minus one": ([[0, 1, 0, -1], [1, 0, 0, 0]], ValueError, r"row 0 is \[0, 1, 0, -1\]"),
+    "a NaN beside a one": ([[0, 1, 0, 0], [1, np.nan, 0, 0]], ValueError, r"row 1 is \[1\.0, nan, 0\.0, 0\.0\]"),
     "strings": (["1", "2"], TypeError, r"class labels or one-hot rows, got dtype <U1"),
 }
 
@@ -348,3 +350,34 @@ def test_every_refused_label_is_refused_alike_by_every_method_and_changes_nothin
         messages.add(str(raised.value))
     assert len(messages) == 1, messages
     assert {k: v.tobytes() for k, v in net.params.items()} == before
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from([0.0, 0.0, 1.0, 1.0, -1.0, 0.5, 2.0, np.nan]), min_size=3, max_size=3),
+                min_size=1, max_size=4))
+def test_one_hot_rows_are_accepted_exactly_when_each_is_all_zeros_but_one_1(rows):
+    t = np.array(rows)
+    one_hot = all(sorted(row) == [0.0, 0.0, 1.0] for row in rows)
+    if one_hot:
+        assert functions._as_labels(t, len(rows), 3).tolist() == [row.index(1.0) for row in rows]
+    else:
+        with pytest.raises(ValueError, match="each row must be all zeros but one 1"):
+            functions._as_labels(t, len(rows), 3)
+
+
+def test_a_net_shows_its_sizes_and_shapes():
+    net = TwoLayerNet(784, 50, 10, rng=0)
+    assert repr(net) == "<TwoLayerNet 784-50-10: W1 (784, 50), b1 (50,), W2 (50, 10), b2 (10,), float64>"
+    net.params["b1"] = net.params["b1"].astype(np.float32)
+    net.params["W2"] = None  # changed by hand: repr still answers, with what is there
+    assert repr(net) == "<TwoLayerNet: W1 (784, 50), b1 (50,), W2 NoneType, b2 (10,), float32, float64>"
+    net.params = {}
+    assert repr(net) == "<TwoLayerNet: no params>"
+
+
+def test_the_addition_net_shows_its_weight_as_it_is_now():
+    net = AdditionNet()
+    assert repr(net) == "AdditionNet(w=100)"
+    net.params["w"][0, 0] = 101
+    assert repr(net) == "AdditionNet(w=101)"
+    assert repr(AdditionNet(2.5)) == "AdditionNet(w=2.5)"
