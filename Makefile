@@ -1,11 +1,16 @@
 # Two commands do all the set-up: `make serve` and `make test`; `make check` is the
-# quick loop while writing. Each creates .venv from requirements.lock when it is
-# missing or out of date.
+# quick loop while writing. They install uv (pinned) and, with it, .venv from uv.lock:
+# `make serve` only what serving needs (the docs group), `make check` and `make test`
+# everything (the dev group). Each install runs again when uv.lock or pyproject.toml
+# changes, and refuses a package whose hash is not the one in uv.lock.
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
+UV_VERSION := 0.13.8
+UV     := .uv/bin/uv
+DOCS   := $(VENV)/.docs-installed
+STAMP  := $(VENV)/.dev-installed
 NODE   := tests/node/node_modules/.installed
 LIGHTHOUSE := tests/node/lighthouse/node_modules/.installed
 HOST   ?= 127.0.0.1
@@ -16,16 +21,28 @@ export NO_MKDOCS_2_WARNING := 1
 # Byte-code caches make every run after the first faster (pytest caches its rewritten
 # test modules there too); some machines switch them off in the environment.
 unexport PYTHONDONTWRITEBYTECODE
+# uv uses this machine's Python and never downloads one; .venv is the project's.
+export UV_PYTHON := $(PYTHON)
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+unexport VIRTUAL_ENV
 
 .PHONY: serve check test bench build cards lock clean
 
-$(STAMP): requirements.lock pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+$(UV):
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check --target .uv uv==$(UV_VERSION)
+
+# --locked: uv.lock must match pyproject.toml (else: make lock). --inexact keeps the dev
+# tools that `make check` may have installed.
+$(DOCS): uv.lock pyproject.toml | $(UV)
+	$(UV) sync --quiet --locked --inexact --no-default-groups --group docs
 	touch $@
 
-serve: $(STAMP)
+$(STAMP): uv.lock pyproject.toml | $(UV)
+	$(UV) sync --quiet --locked
+	touch $@ $(DOCS)
+
+serve: $(DOCS)
 	@echo "日本語:  http://$(HOST):$(PORT)/"
 	@echo "English: http://$(HOST):$(PORT)/en/"
 	$(BIN)/mkdocs serve --dev-addr $(HOST):$(PORT) --watch src
@@ -39,11 +56,13 @@ $(NODE): tests/node/package-lock.json
 # browser, no server, no node. `make bench` measures how long it takes.
 check: $(STAMP)
 	$(BIN)/ruff check --quiet .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q -m "not browser and not node and not slow"
 
 # Everything: what CI runs.
 test: $(STAMP) $(NODE)
 	$(BIN)/ruff check --quiet .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 # Lighthouse, for the benchmark only.
@@ -59,21 +78,17 @@ bench: $(STAMP) $(NODE) $(LIGHTHOUSE)
 
 # The site as GitHub Pages publishes it: the pages, a notebook beside each, and the
 # wheel that the notebooks install (set SITE_URL to the site's address).
-build: $(STAMP)
+build: $(DOCS)
 	$(BIN)/mkdocs build --strict
-	$(BIN)/python -m pip wheel --quiet --disable-pip-version-check --no-deps --wheel-dir site .
+	$(UV) build --quiet --wheel --out-dir site .
 
 # Redraw the share cards (docs/assets/cards/*.png) after changing their text.
 cards: $(STAMP)
 	$(BIN)/python overrides/share_cards.py
 
-# Re-resolve every pin to the newest versions pyproject.toml allows.
-lock:
-	rm -rf $(VENV)-lock
-	$(PYTHON) -m venv $(VENV)-lock
-	$(VENV)-lock/bin/python -m pip install --quiet --disable-pip-version-check ".[dev]"
-	$(VENV)-lock/bin/python -m pip freeze --exclude lambda-puzzle > requirements.lock
-	rm -rf $(VENV)-lock build
+# Re-resolve every pin, with its hashes, to the newest versions pyproject.toml allows.
+lock: | $(UV)
+	$(UV) lock --upgrade
 
 clean:
-	rm -rf $(VENV) site .pytest_cache .hypothesis
+	rm -rf $(VENV) .uv site .pytest_cache .hypothesis .mypy_cache

@@ -37,6 +37,7 @@ from __future__ import annotations
 import json
 import posixpath
 import re
+import sys
 from importlib.metadata import version
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -44,6 +45,9 @@ from urllib.parse import urljoin, urlsplit
 from jinja2 import FileSystemBytecodeCache
 from mkdocs.plugins import event_priority
 
+# doccheck, the repository's doc checker, reads the pages for the notebooks. It is not
+# in the wheel that readers install, so the build finds it in src/ as pytest does.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 from doccheck import parse_page
 from doccheck.notebook import page_to_notebook
 

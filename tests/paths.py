@@ -18,6 +18,10 @@ BUDGETS = ROOT / "tests" / "site" / "budgets.json"
 # Makefile exports it for `make serve` and `make build`.
 MKDOCS_ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 
+# uv, pinned and installed by the Makefile (make serve, check, test); another uv on PATH
+# when the tests run outside make.
+UV = str(ROOT / ".uv" / "bin" / "uv") if (ROOT / ".uv" / "bin" / "uv").exists() else "uv"
+
 # The site is built and served for the tests as GitHub Pages serves a project site: under a path.
 PREFIX = "/lambda-puzzle/"
 

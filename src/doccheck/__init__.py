@@ -13,6 +13,7 @@ The rules a page must follow are written in CONTRIBUTING.md.
 """
 
 import importlib
+from typing import Any
 
 # Imported on first use: the kernel process imports only doccheck.kernel, and a
 # page must start fast.
@@ -32,7 +33,7 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> Any:
     if name not in _EXPORTS:
         raise AttributeError(f"module 'doccheck' has no attribute {name!r}")
     return getattr(importlib.import_module(_EXPORTS[name]), name)

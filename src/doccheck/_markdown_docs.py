@@ -10,8 +10,12 @@ How the collected blocks run is doccheck's own: nothing here runs code.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import cast
 
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from pytest_markdown_docs.plugin import (
     FenceSyntax,
     MarkdownDocstringCodeModule,
@@ -30,20 +34,20 @@ COLLECTORS = (MarkdownTextFile, MarkdownDocstringCodeModule)
 class _Parsed:
     """Hands extract_fence_tests the tokens already parsed, so a page is parsed once."""
 
-    def __init__(self, tokens) -> None:
+    def __init__(self, tokens: Sequence[Token]) -> None:
         self._tokens = tokens
 
-    def parse(self, _text: str):
+    def parse(self, _text: str) -> Sequence[Token]:
         return self._tokens
 
 
-def collected_fence_lines(tokens, text: str, path: Path) -> set[int]:
+def collected_fence_lines(tokens: Sequence[Token], text: str, path: Path) -> set[int]:
     """The 1-based lines of the fences that pytest-markdown-docs collects as tests."""
     try:
         return {
             test.start_line
             for test in extract_fence_tests(
-                _Parsed(tokens), text, start_line_offset=0, source_path=path,
+                cast(MarkdownIt, _Parsed(tokens)), text, start_line_offset=0, source_path=path,
                 fence_syntax=FenceSyntax.superfences,
             )
         }
@@ -53,4 +57,5 @@ def collected_fence_lines(tokens, text: str, path: Path) -> set[int]:
 
 def block_info(info: str) -> list[str]:
     """A fence header as [language, option, ...], in superfences syntax or plain."""
-    return parse_superfences_block_info(info)
+    parts: list[str] = parse_superfences_block_info(info)
+    return parts

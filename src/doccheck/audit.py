@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from doccheck.page import OPTIONS, OUTPUT_LANG, RUN_LANG, Page, could_pass_for_output, is_python_like
+from doccheck.page import OPTIONS, OUTPUT_LANG, RUN_LANG, Block, Page, could_pass_for_output, is_python_like
 
 NOT_COLLECTED = "python block is not collected, so it never runs (is it inside HTML or an indented block?)"
 _RAW_FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`]*?)[ \t]*$")
@@ -26,7 +26,8 @@ def raw_fences(text: str) -> list[tuple[int, str]]:
         fence, info = m["fence"], m["info"]
         if open_fence is None:
             open_fence = fence
-            found.append((number, _RAW_LANG.match(info)["lang"]))
+            lang = _RAW_LANG.match(info)  # matches any header, if only with an empty name
+            found.append((number, lang["lang"] if lang else ""))
         elif fence[0] == open_fence[0] and len(fence) >= len(open_fence) and not info:
             open_fence = None
     return found
@@ -77,6 +78,6 @@ def audit_page(page: Page) -> list[str]:
     return [f"{page.path}:{line}: {message}" for line, message in sorted(problems)]
 
 
-def _has_block_to_continue(page: Page, block) -> bool:
+def _has_block_to_continue(page: Page, block: Block) -> bool:
     runnable = page.runnable_blocks
     return block in runnable and runnable.index(block) > 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-from doccheck.page import OUTPUT_LANG, is_python_like
+from doccheck.page import OUTPUT_LANG, Page, is_python_like
 
 _LANG_CLASS = re.compile(r"^language-(?P<lang>[\w+-]+)$")
 
@@ -31,7 +31,7 @@ class _CodeBlocks(HTMLParser):
     def _in_doc(self) -> bool:
         return bool(self._divs) and self._divs[-1][0]
 
-    def handle_starttag(self, tag, attrs):
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         classes = (dict(attrs).get("class") or "").split()
         if tag == "article":
             self._in_article += 1
@@ -49,7 +49,7 @@ class _CodeBlocks(HTMLParser):
                 self._lang, self._code = None, []  # an indented code block: no language
         self._after_pre = tag == "pre"
 
-    def handle_endtag(self, tag):
+    def handle_endtag(self, tag: str) -> None:
         if tag == "article":
             self._in_article -= 1
         elif tag == "div" and self._divs:
@@ -58,7 +58,7 @@ class _CodeBlocks(HTMLParser):
             self.blocks.append((self._lang, "".join(self._code)))
             self._code = None
 
-    def handle_data(self, data):
+    def handle_data(self, data: str) -> None:
         if self._code is not None:
             self._code.append(data)
 
@@ -75,7 +75,7 @@ def rendered_code_blocks(html: str) -> list[tuple[str | None, str]]:
     return parser.blocks
 
 
-def rendered_mismatch(page, html: str) -> list[str]:
+def rendered_mismatch(page: Page, html: str) -> list[str]:
     """Where the built HTML of `page` does not show exactly the python blocks it has.
 
     Every block the site highlights as Python must be a block of the page that ran

@@ -35,8 +35,10 @@ import time
 import traceback
 import types
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, Any, Protocol
 
 # PYTHONHASHSEED for every page: set iteration order is the same on every run.
 HASH_SEED = "0"
@@ -57,6 +59,17 @@ class BlockResult:
         return self.error is None and self.not_run is None
 
 
+class RunnableBlock(Protocol):
+    """What the kernel needs of a block: doccheck.page.Block has it."""
+
+    @property
+    def line(self) -> int: ...
+    @property
+    def code(self) -> str: ...
+    @property
+    def continuation(self) -> bool: ...
+
+
 class KernelError(RuntimeError):
     """The clean parent process itself failed: no page could run."""
 
@@ -68,15 +81,27 @@ class Kernel:
         preload: Modules the parent imports once, so that each page starts faster.
             A page still sees them exactly as a fresh import leaves them.
         timeout: Seconds a page may run before its process is stopped.
+        python: The interpreter of the parent: by default this one; another
+            environment's (a reader's, with only the wheel and NumPy) must be able to
+            import doccheck.kernel, which needs the standard library alone.
+        env: Variables added to the parent's environment.
     """
 
-    def __init__(self, preload: list[str] | tuple[str, ...] = (), timeout: float = DEFAULT_TIMEOUT) -> None:
+    def __init__(
+        self,
+        preload: list[str] | tuple[str, ...] = (),
+        timeout: float = DEFAULT_TIMEOUT,
+        python: str = sys.executable,
+        env: dict[str, str] | None = None,
+    ) -> None:
         self.preload = list(preload)
         self.timeout = timeout
-        self._proc: subprocess.Popen | None = None
-        self._log = None
+        self.python = python
+        self.env = dict(env or {})
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._log: IO[bytes] | None = None
 
-    def run_page(self, path: Path | str, blocks, text: str | None = None) -> list[BlockResult]:
+    def run_page(self, path: Path | str, blocks: Iterable[RunnableBlock], text: str | None = None) -> list[BlockResult]:
         """Run `blocks` (objects with .line, .code and .continuation) as one page.
 
         `path` names the page in tracebacks and warnings: give it relative to the
@@ -90,6 +115,7 @@ class Kernel:
             "blocks": [{"line": b.line, "code": b.code, "continuation": b.continuation} for b in blocks],
         }
         proc = self._parent()
+        assert proc.stdin is not None and proc.stdout is not None  # both are pipes
         try:
             proc.stdin.write(json.dumps(request).encode("utf-8") + b"\n")
             proc.stdin.flush()
@@ -102,6 +128,7 @@ class Kernel:
 
     def close(self) -> None:
         if self._proc is not None:
+            assert self._proc.stdin is not None and self._proc.stdout is not None
             self._proc.stdin.close()
             try:
                 self._proc.wait(timeout=10)
@@ -114,13 +141,13 @@ class Kernel:
             self._log.close()
             self._log = None
 
-    def _parent(self) -> subprocess.Popen:
+    def _parent(self) -> subprocess.Popen[bytes]:
         if self._proc is None:
             self._log = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the parent; close() closes it
             self._proc = subprocess.Popen(
-                [sys.executable, "-c", "from doccheck.kernel import serve; serve()", *self.preload],
+                [self.python, "-c", "from doccheck.kernel import serve; serve()", *self.preload],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log,
-                env={**os.environ, "PYTHONHASHSEED": HASH_SEED},
+                env={**os.environ, **self.env, "PYTHONHASHSEED": HASH_SEED},
             )
         return self._proc
 
@@ -146,7 +173,7 @@ def serve() -> None:
         answers.flush()
 
 
-def _fork_page(request: dict, clean_filters: list) -> list[dict]:
+def _fork_page(request: dict[str, Any], clean_filters: list[Any]) -> list[dict[str, Any]]:
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child
@@ -161,7 +188,8 @@ def _fork_page(request: dict, clean_filters: list) -> list[dict]:
     raw, timed_out = _read_until_eof(read_end, pid, request["timeout"])
     _, status = os.waitpid(pid, 0)
     reported = {r["line"]: r for r in map(json.loads, raw.decode("utf-8").splitlines())}
-    results, running = [], None
+    results: list[dict[str, Any]] = []
+    running = None
     for block in request["blocks"]:
         line = block["line"]
         if line in reported:
@@ -181,7 +209,8 @@ def _fork_page(request: dict, clean_filters: list) -> list[dict]:
 
 
 def _read_until_eof(fd: int, pid: int, timeout: float) -> tuple[bytes, bool]:
-    chunks, deadline = [], time.monotonic() + timeout
+    chunks: list[bytes] = []
+    deadline = time.monotonic() + timeout
     try:
         while True:
             left = deadline - time.monotonic()
@@ -214,7 +243,7 @@ def _text_stream(fd: int) -> io.TextIOWrapper:
     )
 
 
-def _run_page(request: dict, report_fd: int, clean_filters: list) -> None:
+def _run_page(request: dict[str, Any], report_fd: int, clean_filters: list[Any]) -> None:
     os.chdir(tempfile.mkdtemp(prefix="doccheck-page-"))
     null = os.open(os.devnull, os.O_RDONLY)
     os.dup2(null, 0)
@@ -222,11 +251,11 @@ def _run_page(request: dict, report_fd: int, clean_filters: list) -> None:
     capture = tempfile.TemporaryFile(buffering=0)  # noqa: SIM115 - open until the child exits
     os.dup2(capture.fileno(), 1)
     os.dup2(capture.fileno(), 2)
-    sys.stdin = sys.__stdin__ = io.TextIOWrapper(io.FileIO(0, "r", closefd=False), encoding="utf-8")
-    sys.stdout = sys.__stdout__ = _text_stream(1)
-    sys.stderr = sys.__stderr__ = _text_stream(2)
-    warnings.filters[:] = clean_filters
-    warnings._filters_mutated()  # forget which warnings the parent has already shown
+    sys.stdin = sys.__stdin__ = io.TextIOWrapper(io.FileIO(0, "r", closefd=False), encoding="utf-8")  # type: ignore[misc]
+    sys.stdout = sys.__stdout__ = _text_stream(1)  # type: ignore[misc]
+    sys.stderr = sys.__stderr__ = _text_stream(2)  # type: ignore[misc]
+    warnings.filters[:] = clean_filters  # type: ignore[index]  # a list at run time
+    warnings._filters_mutated()  # type: ignore[attr-defined]  # forget which warnings the parent has shown
     report = os.fdopen(report_fd, "w", encoding="utf-8")
 
     path = request["path"]
@@ -255,7 +284,8 @@ def _run_page(request: dict, report_fd: int, clean_filters: list) -> None:
             code = compile("\n" * line + block["code"], path, "exec", dont_inherit=True)
             exec(code, module.__dict__)
         except BaseException as exc:
-            error = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__.tb_next))
+            tb = exc.__traceback__
+            error = "".join(traceback.format_exception(type(exc), exc, tb.tb_next if tb else None))
             raised_at = line
         for stream in (sys.stdout, sys.stderr):
             with contextlib.suppress(Exception):  # a block may leave a closed or odd stream behind

@@ -8,6 +8,7 @@ and output blocks are left out: running the notebook prints them again.
 from __future__ import annotations
 
 import re
+from typing import Any
 from urllib.parse import urljoin
 
 from doccheck.page import OUTPUT_LANG, Page
@@ -19,7 +20,7 @@ _ASSET = re.compile(r"\]\((?P<path>(?:\.\./)+assets/[^)\s]+)\)")
 _AUTOREF = re.compile(r"\]\[(?P<ref>lambda_puzzle\.[\w.]+)\]")
 
 
-def page_to_notebook(page: Page, site_url: str, language_url: str, setup: str) -> dict:
+def page_to_notebook(page: Page, site_url: str, language_url: str, setup: str) -> dict[str, Any]:
     """An nbformat 4.5 notebook of `page`.
 
     Args:
@@ -52,12 +53,12 @@ def page_to_notebook(page: Page, site_url: str, language_url: str, setup: str) -
     }
 
 
-def _code(source: str) -> dict:
+def _code(source: str) -> dict[str, Any]:
     return {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
             "source": source.rstrip("\n")}
 
 
-def _markdown(cells: list, lines: list[str], site_url: str, language_url: str) -> None:
+def _markdown(cells: list[dict[str, Any]], lines: list[str], site_url: str, language_url: str) -> None:
     text = _COMMENT.sub("", "".join(lines))
     text = _HEADING_ID.sub("", text)
     text = _PAGE_LINK.sub(lambda m: f"]({_page_url(language_url, m['page'], m['anchor'])})", text)

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
+from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
 from pygments.lexers.python import Python2Lexer, PythonConsoleLexer, PythonLexer, PythonTracebackLexer
 from pygments.lexers.shell import ShellSessionBaseLexer
@@ -30,11 +32,12 @@ NOTEST_REASON = re.compile(r"^\s*<!--\s*notest:\s*(?P<reason>\S.*?)\s*-->\s*$")
 _CONTAINER_START = re.compile(r"(?:!!!|\?\?\?\+?|===[+!]?)(?:[ \t]|$)")
 
 
-def _lexer(lang: str | None):
+def _lexer(lang: str | None) -> Lexer | None:
     if not lang:
         return None
     try:
-        return get_lexer_by_name(lang)
+        lexer: Lexer = get_lexer_by_name(lang)
+        return lexer
     except ClassNotFound:
         return None
 
@@ -109,7 +112,7 @@ class Page:
         return [b for b in self.blocks if b.runs]
 
 
-def _container_rule(state, start_line: int, end_line: int, silent: bool) -> bool:
+def _container_rule(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
     if state.sCount[start_line] - state.blkIndent >= 4:
         return False
     first = state.src[state.bMarks[start_line] + state.tShift[start_line] : state.eMarks[start_line]]

@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import random
 from collections import Counter
+from collections.abc import Generator, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -27,10 +29,10 @@ from doccheck import _markdown_docs
 from doccheck.audit import audit_page
 from doccheck.compare import output_mismatch
 from doccheck.kernel import DEFAULT_TIMEOUT, BlockResult, Kernel
-from doccheck.page import Block, parse_page
+from doccheck.page import Block, Page, parse_page
 
 KERNEL = pytest.StashKey[Kernel]()
-BLOCK_IDS = pytest.StashKey[dict]()  # nodeid of each block item -> the folder of its page
+BLOCK_IDS = pytest.StashKey[dict[str, str]]()  # nodeid of each block item -> the folder of its page
 
 
 class DocCheckFailure(AssertionError):
@@ -58,7 +60,9 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_collect_file(file_path: Path, parent):
+def pytest_collect_file(
+    file_path: Path, parent: pytest.Collector
+) -> Generator[None, list[pytest.Collector] | None, list[pytest.Collector]]:
     # pytest-markdown-docs' own collectors would run blocks with no output check.
     collectors = [c for c in (yield) or [] if not isinstance(c, _markdown_docs.COLLECTORS)]
     if file_path.suffix == ".md":
@@ -69,15 +73,20 @@ def pytest_collect_file(file_path: Path, parent):
 class MarkdownPage(pytest.File):
     """A page: parsed once, run once, in its own kernel."""
 
-    page = None
+    _page: Page | None = None
     _results: dict[int, BlockResult] | None = None
 
-    def collect(self):
-        try:
-            name = self.path.relative_to(self.config.rootpath)
-        except ValueError:
-            name = self.path
-        self.page = parse_page(self.path.read_text("utf-8"), name)
+    @property
+    def page(self) -> Page:
+        if self._page is None:
+            try:
+                name = self.path.relative_to(self.config.rootpath)
+            except ValueError:
+                name = self.path
+            self._page = parse_page(self.path.read_text("utf-8"), name)
+        return self._page
+
+    def collect(self) -> Iterator[pytest.Item]:
         yield AuditItem.from_parent(self, name="audit")
         for block in self.page.runnable_blocks:
             yield BlockItem.from_parent(self, name=f"line{block.line}", block=block)
@@ -93,7 +102,12 @@ class MarkdownPage(pytest.File):
 class _PageItem(pytest.Item):
     """An item of a page: its failures are the checker's own message, not a traceback into it."""
 
-    def repr_failure(self, excinfo, style=None):
+    @property
+    def markdown_page(self) -> MarkdownPage:
+        assert isinstance(self.parent, MarkdownPage)  # from_parent gave it one
+        return self.parent
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
         if isinstance(excinfo.value, DocCheckFailure):
             return str(excinfo.value)
         return super().repr_failure(excinfo, style)
@@ -103,24 +117,24 @@ class AuditItem(_PageItem):
     """Fails when a block would render as code without being run and checked."""
 
     def runtest(self) -> None:
-        problems = audit_page(self.parent.page)
+        problems = audit_page(self.markdown_page.page)
         if problems:
             raise DocCheckFailure("\n".join(problems))
 
-    def reportinfo(self):
-        return self.path, 0, f"audit of {self.parent.page.path}"
+    def reportinfo(self) -> tuple[Path, int, str]:
+        return self.path, 0, f"audit of {self.markdown_page.page.path}"
 
 
 class BlockItem(_PageItem):
     """One python block: it ran without raising and printed what the page shows."""
 
-    def __init__(self, *, block: Block, **kwargs) -> None:
+    def __init__(self, *, block: Block, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.block = block
 
     def runtest(self) -> None:
-        page = self.parent.page
-        result = self.parent.results()[self.block.line]
+        page = self.markdown_page.page
+        result = self.markdown_page.results()[self.block.line]
         where = f"{page.path}:{self.block.line}"
         if result.not_run:
             raise DocCheckFailure(f"{where}: {result.not_run}")
@@ -131,21 +145,25 @@ class BlockItem(_PageItem):
         if problem:
             raise DocCheckFailure(f"{where}: {problem}")
 
-    def reportinfo(self):
+    def reportinfo(self) -> tuple[Path, int, str]:
         return self.path, self.block.line - 1, f"python block at line {self.block.line}"
 
 
-def pytest_collection_modifyitems(session, config: pytest.Config, items: list) -> None:
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
     config.stash[BLOCK_IDS] = {
-        item.nodeid: Path(item.parent.page.path).parent.as_posix() for item in items if isinstance(item, BlockItem)
+        item.nodeid: Path(item.markdown_page.page.path).parent.as_posix()
+        for item in items
+        if isinstance(item, BlockItem)
     }
     seed = config.getoption("doccheck_shuffle")
     if seed is None:
         return
-    slots = [i for i, item in enumerate(items) if isinstance(item.parent, MarkdownPage)]
-    pages: dict[MarkdownPage, list] = {}
+    slots = [i for i, item in enumerate(items) if isinstance(item, _PageItem)]
+    pages: dict[MarkdownPage, list[pytest.Item]] = {}
     for i in slots:
-        pages.setdefault(items[i].parent, []).append(items[i])
+        item = items[i]
+        assert isinstance(item, _PageItem)
+        pages.setdefault(item.markdown_page, []).append(item)
     order = list(pages)
     random.Random(seed).shuffle(order)
     for slot, item in zip(slots, [item for page in order for item in pages[page]], strict=True):
@@ -157,12 +175,13 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     return [f"doccheck: pages in random order, seed {seed}"] if seed is not None else []
 
 
-def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config) -> None:
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatus: int, config: pytest.Config) -> None:
     blocks = config.stash.get(BLOCK_IDS, {})
-    passed, total = Counter(), Counter()
+    passed: Counter[str] = Counter()
+    total: Counter[str] = Counter()
     for outcome in ("passed", "failed"):
         for report in terminalreporter.stats.get(outcome, []):
-            folder = blocks.get(getattr(report, "nodeid", None))
+            folder = blocks.get(getattr(report, "nodeid", ""))
             if folder is None or report.when != "call":
                 continue
             total[folder] += 1

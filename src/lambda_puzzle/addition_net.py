@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Callable
+from typing import cast
 
 import numpy as np
 from numpy.typing import NDArray
@@ -60,7 +61,8 @@ class AdditionNet:
         Raises:
             TypeError: If `x` or `t` is not a real number.
         """
-        return (self.predict(x) + _real("t", t)).item()
+        # A real weight plus real numbers: .item() gives an int or a float, never a complex.
+        return cast("int | float", (self.predict(x) + _real("t", t)).item())
 
     def loss_W(self, x: int | float, t: int | float) -> Callable[[object], int | float]:
         """Build the same kind of lambda as the book's 4.5.1: `lambda W: self.loss(x, t)`.
@@ -79,4 +81,4 @@ def _real(name: str, value: object) -> int | float:
             f"{name} must be a real number, got {type(value).__name__}{shape}: the addition "
             "network adds single numbers to its 1x1 weight"
         )
-    return value
+    return value  # type: ignore[return-value]  # a numbers.Real: int, float or a NumPy real

@@ -14,7 +14,7 @@ from numpy.typing import ArrayLike, NDArray
 LOG_GUARD = 1e-7
 
 
-def sigmoid(x: ArrayLike) -> NDArray[np.floating]:
+def sigmoid(x: ArrayLike) -> NDArray[np.float64]:
     """Apply the logistic sigmoid element by element.
 
     Args:
@@ -27,10 +27,11 @@ def sigmoid(x: ArrayLike) -> NDArray[np.floating]:
         >>> sigmoid([0.0, 2.0]).round(4)
         array([0.5   , 0.8808])
     """
-    return 1.0 / (1.0 + np.exp(-np.asarray(x, dtype=float)))
+    s: NDArray[np.float64] = 1.0 / (1.0 + np.exp(-np.asarray(x, dtype=np.float64)))
+    return s
 
 
-def sigmoid_grad(x: ArrayLike) -> NDArray[np.floating]:
+def sigmoid_grad(x: ArrayLike) -> NDArray[np.float64]:
     """Derivative of `sigmoid`, evaluated at `x` (the pre-activation).
 
     Args:
@@ -43,7 +44,7 @@ def sigmoid_grad(x: ArrayLike) -> NDArray[np.floating]:
     return s * (1.0 - s)
 
 
-def softmax(x: ArrayLike) -> NDArray[np.floating]:
+def softmax(x: ArrayLike) -> NDArray[np.float64]:
     """Turn scores into probabilities along the last axis.
 
     The largest score is subtracted first: softmax does not change when the same
@@ -59,10 +60,10 @@ def softmax(x: ArrayLike) -> NDArray[np.floating]:
         >>> softmax([1000.0, 1000.0])
         array([0.5, 0.5])
     """
-    x = np.asarray(x, dtype=float)
-    shifted = x - x.max(axis=-1, keepdims=True)
-    e = np.exp(shifted)
-    return e / e.sum(axis=-1, keepdims=True)
+    a = np.asarray(x, dtype=np.float64)
+    e = np.exp(a - a.max(axis=-1, keepdims=True))
+    p: NDArray[np.float64] = e / e.sum(axis=-1, keepdims=True)
+    return p
 
 
 def cross_entropy_error(y: ArrayLike, t: ArrayLike) -> float:
@@ -140,7 +141,7 @@ def _as_labels(t: ArrayLike, batch_size: int, n_classes: int) -> NDArray[np.intp
     if batch_size == 1 and n_classes > 1 and t.shape == (n_classes,):
         t = t.reshape(1, n_classes)  # one sample's one-hot vector
     if t.shape == (batch_size, n_classes) and n_classes > 1:
-        labels = t.argmax(axis=1)
+        labels: NDArray[np.intp] = t.argmax(axis=1)
         # Exactly one-hot, in two cheap passes (the loss runs this on every call): a 1
         # where each row is largest, and no other non-zero entry in the whole batch.
         if np.count_nonzero(t) == batch_size and (t[np.arange(batch_size), labels] == 1).all():

@@ -102,7 +102,7 @@ def _check_arguments(f: Any, x: Any, h: Any, name: str) -> None:
         raise ValueError(f"{name} is read-only, but it must be perturbed in place")
     if isinstance(h, bool) or not isinstance(h, numbers.Real):
         raise TypeError(f"h must be a real number, got {type(h).__name__}")
-    if not (math.isfinite(h) and h > 0):
+    if not (math.isfinite(h) and float(h) > 0):
         raise ValueError(f"h must be a positive finite number, got {h}")
 
 

@@ -111,7 +111,7 @@ class TwoLayerNet:
         y = np.argmax(self.predict(batch), axis=1)
         return float(np.mean(y == _as_labels(t, *self._batch_and_classes(batch))))
 
-    def numerical_gradient(self, x: ArrayLike, t: ArrayLike) -> dict[str, NDArray[np.float64]]:
+    def numerical_gradient(self, x: ArrayLike, t: ArrayLike) -> dict[str, NDArray[np.floating]]:
         """Gradient of the loss for every parameter, by central differences.
 
         `loss_W` never uses `W`. It still works because `numerical_gradient`

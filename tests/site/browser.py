@@ -32,5 +32,5 @@ def browser_missing() -> str | None:
     try:
         import playwright.async_api  # noqa: F401
     except ImportError:
-        return "playwright is not installed (make test installs it from requirements.lock)"
+        return "playwright is not installed (make test installs it from uv.lock)"
     return None

@@ -11,10 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-import subprocess
-import sys
 import tempfile
-import zipfile
 from pathlib import Path
 
 import nbformat
@@ -23,7 +20,7 @@ from nbclient import NotebookClient
 
 from doccheck import output_mismatch, parse_page
 from tests import background
-from tests.paths import DOCS, LANGUAGES, PAGE_NAMES, ROOT, front_matter, page_url
+from tests.paths import DOCS, LANGUAGES, PAGE_NAMES, front_matter, page_url
 
 pytestmark = pytest.mark.slow  # a kernel per page: part of `make test`, not `make check`
 
@@ -74,21 +71,8 @@ def run_notebooks(config) -> dict:
         return dict(zip(NOTEBOOKS, asyncio.run(run_all(Path(folder))), strict=True))
 
 
-def make_wheel(config) -> tuple[subprocess.CompletedProcess, str | None, list[str]]:
-    """`make build`'s wheel, as the Pages workflow puts it beside the site: name and files."""
-    with tempfile.TemporaryDirectory(prefix="wheel-") as folder:
-        result = subprocess.run(
-            [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", folder, str(ROOT)],
-            capture_output=True, text=True, check=False,
-        )
-        wheels = list(Path(folder).glob("*.whl"))
-        if len(wheels) != 1:
-            return result, None, []
-        return result, wheels[0].name, zipfile.ZipFile(wheels[0]).namelist()
-
-
 # Run in the background thread from the end of collection on (tests/background.py).
-BACKGROUND = {"notebooks": run_notebooks, "wheel": make_wheel}
+BACKGROUND = {"notebooks": run_notebooks}
 
 
 @pytest.fixture(scope="session")
@@ -124,12 +108,3 @@ def test_the_first_cell_installs_the_wheel_only_when_needed(site):
     setup = notebook["cells"][0]["source"]
     assert 'if importlib.util.find_spec("lambda_puzzle") is None:' in setup
     assert re.search(r'"http://127\.0\.0\.1:\d+/lambda-puzzle/lambda_puzzle-[\d.]+-py3-none-any\.whl"', setup)
-
-
-def test_the_wheel_the_notebooks_install_is_the_one_the_pages_build_makes(site):
-    result, wheel, files = background.result("wheel")
-    assert result.returncode == 0, result.stderr
-    assert wheel is not None, "pip wheel made no wheel, or more than one"
-    notebook = json.loads(notebook_path(site, "ja", "faq.md").read_text("utf-8"))
-    assert f'/{wheel}"' in notebook["cells"][0]["source"]
-    assert "lambda_puzzle/gradient.py" in files

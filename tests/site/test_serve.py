@@ -79,7 +79,7 @@ def copy_of_the_project(folder: Path) -> Path:
     """What `make serve` needs, copied into `folder`, so that the edits touch nothing of ours."""
     for name in ("docs", "src", "overrides"):
         shutil.copytree(ROOT / name, folder / name)
-    for name in ("mkdocs.yml", "Makefile", "requirements.lock", "pyproject.toml"):
+    for name in ("mkdocs.yml", "Makefile", "uv.lock", "pyproject.toml"):
         shutil.copy2(ROOT / name, folder)
     return folder
 
@@ -111,7 +111,7 @@ def serve_and_edit(config) -> dict:
         port = free_port()
         proc = subprocess.Popen(
             [*AS_IN_A_TERMINAL, "make", "--no-print-directory", "serve", f"PORT={port}",
-             f"BIN={ROOT / '.venv' / 'bin'}", f"STAMP={stamp}"],
+             f"BIN={ROOT / '.venv' / 'bin'}", f"DOCS={stamp}"],
             cwd=project, env=MKDOCS_ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
             text=True, start_new_session=True,
         )
