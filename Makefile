@@ -78,9 +78,11 @@ bench: $(STAMP) $(NODE) $(LIGHTHOUSE)
 
 # The site as GitHub Pages publishes it: the pages, a notebook beside each, and the
 # wheel that the notebooks install (set SITE_URL to the site's address).
+# The wheel is built from the sdist, not from the work tree: setuptools would reuse a
+# stale build/ folder of the tree, with whatever an older build put there.
 build: $(DOCS)
 	$(BIN)/mkdocs build --strict
-	$(UV) build --quiet --wheel --out-dir site .
+	rm -rf .dist && $(UV) build --quiet --out-dir .dist . && cp .dist/*.whl site/ && rm -rf .dist
 
 # Redraw the share cards (docs/assets/cards/*.png) after changing their text.
 cards: $(STAMP)

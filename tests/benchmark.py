@@ -8,6 +8,14 @@ surely as a real bug, so the time budgets live here, next to their measurements:
   stay within `build_time_ratio` (a ratio, so that a slower machine still compares).
 * The browser tests alone (`pytest tests/site/test_browser.py`, the site build
   included): within `browser_seconds`.
+* `numerical_gradient` against the book's algorithm (tests/book_reference.py), in one
+  process, runs interleaved: the 4.5.1 lambda over W2 at the book's size (784-50-10,
+  batch 100) within `book_ratio_lambda`, and a cheap f (sum of tanh over a 60x40
+  array) within `book_ratio_cheap_f`.
+* A fresh clone's first `make serve`, with empty uv and pip caches, installs
+  included, until the home page answers: within `first_serve_seconds`.
+* What the set-up promises: the wheel holds lambda_puzzle alone, every file in
+  uv.lock has a sha256, and mypy --strict is green over src/.
 * Lighthouse 12.2.3 (tests/node/lighthouse/), with Debian's chromium, on every page
   of both languages as GitHub Pages serves them (under a path, gzipped:
   tests/site/server.py), mobile and desktop: the goal is 100 in all four
@@ -28,6 +36,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -36,7 +45,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path[0] = str(ROOT)  # not tests/, whose lambda_puzzle/ (the tests) would hide the package
 
 from tests.paths import BUDGETS as BUDGETS_FILE  # noqa: E402 - after the path
 from tests.paths import DOCS, LANGUAGES, MKDOCS_ENV, PAGE_NAMES, PREFIX, page_url  # noqa: E402
@@ -153,25 +162,153 @@ def main() -> int:
                         help="timed runs of `make test` and of the browser tests (default 3)")
     parser.add_argument("--lighthouse-runs", type=int, default=3,
                         help="Lighthouse runs of each page and form factor (default 3)")
-    parser.add_argument("--only", choices=("timings", "lighthouse"), help="measure only one of the two")
+    parser.add_argument("--only", choices=("timings", "lighthouse", "setup"),
+                        help="measure only the timings, Lighthouse, or the book ratios and the set-up")
     args = parser.parse_args()
 
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    rows = []
-    if args.only != "lighthouse":
-        rows += timings(args.runs, args.slow_runs, env)
-    light, light_ok = lighthouse_table(args.lighthouse_runs) if args.only != "timings" else ([], True)
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+                            check=False).stdout.strip()
+    heading = f"{os.cpu_count()} cores, {time.strftime('%Y-%m-%d')}, commit {commit}; timings are medians of warm runs"
+    sections, ok = {}, True
+    for kind, measure in (("setup", lambda: setup(args.runs, env)),
+                          ("timings", lambda: timings(args.runs, args.slow_runs, env))):
+        if args.only in (None, kind):
+            rows = measure()
+            ok &= all(good for *_, good in rows)
+            table = [f"| {w} | {m} | {b} | {'ok' if good else 'OVER'} |" for w, m, b, good in rows]
+            head = ["| what | measured | budget | |", "| --- | --- | --- | --- |"]
+            sections[kind] = "\n".join([heading, "", *head, *table])
+    if args.only in (None, "lighthouse"):
+        light, light_ok = lighthouse_table(args.lighthouse_runs)
+        ok &= light_ok
+        sections["lighthouse"] = "\n".join([heading, "", f"Lighthouse 12.2.3 (goal: 100 everywhere, CLS at most "
+                                             f"{MAX_CLS}): {'met' if light_ok else 'NOT MET'}", "", *light])
+    for text in sections.values():
+        print(f"\n{text}")
+    write_report(sections)
+    print(f"\nWritten to {REPORT.relative_to(ROOT)}")
+    return 0 if ok else 1
 
-    print(f"\n{os.cpu_count()} cores, {time.strftime('%Y-%m-%d')}; timings are medians of warm runs\n")
-    if rows:
-        print("| what | measured | budget | |\n| --- | --- | --- | --- |")
-        for what, measured, budget, ok in rows:
-            print(f"| {what} | {measured} | {budget} | {'ok' if ok else 'OVER'} |")
-    if light:
-        print(f"\nLighthouse 12.2.3 (goal: 100 everywhere, CLS at most {MAX_CLS}): "
-              f"{'met' if light_ok else 'NOT MET'}\n")
-        print("\n".join(light))
-    return 0 if all(ok for *_, ok in rows) and light_ok else 1
+
+REPORT = ROOT / "BENCHMARKS.md"
+TITLES = {"setup": "Against the book, and the set-up", "timings": "Timings", "lighthouse": "Lighthouse"}
+
+
+def write_report(sections: dict[str, str]) -> None:
+    """BENCHMARKS.md, with the sections just measured replaced and the others kept as they were."""
+    text = REPORT.read_text("utf-8") if REPORT.exists() else (
+        "# Benchmarks\n\nWritten by `make bench` (tests/benchmark.py); budgets in tests/site/budgets.json. "
+        "A run with `--only KIND` replaces its own section and keeps the others.\n"
+    )
+    for kind, title in TITLES.items():
+        if kind not in sections:
+            continue
+        block = f"<!-- bench:{kind} -->\n## {title}\n\n{sections[kind]}\n<!-- /bench:{kind} -->"
+        found = re.search(rf"<!-- bench:{kind} -->.*?<!-- /bench:{kind} -->", text, re.S)
+        text = text[:found.start()] + block + text[found.end():] if found else text.rstrip("\n") + "\n\n" + block
+    REPORT.write_text(text.rstrip("\n") + "\n", "utf-8")
+
+
+def against_the_book(runs: int) -> list[tuple]:
+    """Median seconds of ours and of the book's algorithm, interleaved run by run."""
+    import numpy as np
+
+    import lambda_puzzle
+    from tests import book_reference as book
+
+    draw = np.random.default_rng(1)
+    x, t = draw.random((100, 784)), np.eye(10)[draw.integers(0, 10, 100)]
+    ours, theirs = lambda_puzzle.TwoLayerNet(784, 50, 10, rng=0), book.TwoLayerNet(784, 50, 10, rng=0)
+    w_ours = draw.standard_normal((60, 40))
+    w_book = w_ours.copy()
+    cases = {
+        "4.5.1 lambda over W2, 784-50-10, batch 100": (
+            lambda: lambda_puzzle.numerical_gradient(lambda W: ours.loss(x, t), ours.params["W2"]),
+            lambda: book.numerical_gradient(lambda W: theirs.loss(x, t), theirs.params["W2"]),
+            "book_ratio_lambda",
+        ),
+        "cheap f: sum(tanh(w)), 60x40": (
+            lambda: lambda_puzzle.numerical_gradient(lambda v: np.sum(np.tanh(w_ours)), w_ours),
+            lambda: book.numerical_gradient(lambda v: np.sum(np.tanh(w_book)), w_book),
+            "book_ratio_cheap_f",
+        ),
+    }
+    rows = []
+    for what, (mine, reference, budget) in cases.items():
+        assert np.allclose(mine(), reference(), rtol=1e-6, atol=1e-9), f"{what}: the two gradients differ"
+        times: dict[str, list[float]] = {"ours": [], "book": []}
+        for _ in range(runs):
+            for name, call in (("ours", mine), ("book", reference)):
+                start = time.perf_counter()
+                call()
+                times[name].append(time.perf_counter() - start)
+        a, b = statistics.median(times["ours"]), statistics.median(times["book"])
+        rows.append((f"`numerical_gradient` / the book's: {what}", f"{a * 1e3:.1f} ms / {b * 1e3:.1f} ms = {a / b:.3f}",
+                     f"{BUDGETS[budget]}", a / b <= BUDGETS[budget]))
+    return rows
+
+
+def first_serve(env: dict) -> list[tuple]:
+    """A fresh clone's first `make serve`, with empty package caches, until the home page answers."""
+    import socket
+    import urllib.request
+
+    with tempfile.TemporaryDirectory(prefix="first-serve-") as tmp:
+        clone = Path(tmp) / "clone"
+        subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True)
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        fresh = {**env, "UV_CACHE_DIR": str(Path(tmp) / "uv-cache"), "PIP_NO_CACHE_DIR": "1"}
+        start = time.perf_counter()
+        proc = subprocess.Popen(["make", "--no-print-directory", "serve", f"PORT={port}"], cwd=clone, env=fresh,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+        took = None
+        try:
+            while proc.poll() is None and time.perf_counter() - start < 300:
+                try:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1) as answer:
+                        answer.read()
+                    took = time.perf_counter() - start
+                    break
+                except OSError:
+                    time.sleep(0.1)
+        finally:
+            os.killpg(proc.pid, 2)
+            proc.communicate(timeout=30)
+    budget = BUDGETS["first_serve_seconds"]
+    shown = f"{took:.1f} s" if took is not None else "no answer"
+    return [("fresh clone, empty caches: first `make serve` answers", shown, f"{budget} s",
+             took is not None and took <= budget)]
+
+
+def promises(env: dict) -> list[tuple]:
+    """The wheel's contents, the lock's hashes and mypy, as facts beside the timings."""
+    import zipfile
+
+    import tomllib
+
+    from tests.paths import UV
+
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="wheel-") as tmp:
+        subprocess.run([UV, "build", "--quiet", "--out-dir", tmp, str(ROOT)], check=True, env=env)
+        (wheel,) = Path(tmp).glob("*.whl")
+        tops = sorted({n.split("/")[0] for n in zipfile.ZipFile(wheel).namelist() if ".dist-info/" not in n})
+    rows.append(("top-level packages in the wheel", ", ".join(tops), "lambda_puzzle", tops == ["lambda_puzzle"]))
+    lock = tomllib.loads((ROOT / "uv.lock").read_text("utf-8"))
+    files = [f for p in lock["package"] if "registry" in p["source"]
+             for f in p.get("wheels", []) + ([p["sdist"]] if "sdist" in p else [])]
+    hashed = sum(f.get("hash", "").startswith("sha256:") for f in files)
+    rows.append(("files in uv.lock with a sha256", f"{hashed} of {len(files)}", "all", hashed == len(files)))
+    took = median_of(3, [str(ROOT / ".venv" / "bin" / "mypy")], env)
+    rows.append(("`mypy` (strict, src/), warm: green", f"{took:.2f} s", "green, about 1 s", took <= 1.5))
+    return rows
+
+
+def setup(runs: int, env: dict) -> list[tuple]:
+    return against_the_book(max(runs, 7)) + first_serve(env) + promises(env)
 
 
 def timings(runs: int, slow_runs: int, env: dict) -> list[tuple]:

@@ -40,7 +40,8 @@ def wheel_in_a_fresh_venv(config) -> dict:
     """Build the wheel as `make build` does, install it alone into a new venv, and run a page there."""
     folder = Path(tempfile.mkdtemp(prefix="wheel-"))
     try:
-        built = run([UV, "build", "--quiet", "--wheel", "--out-dir", str(folder / "dist"), str(ROOT)])
+        # As `make build` makes it: from the sdist, never from a stale build/ folder of the tree.
+        built = run([UV, "build", "--quiet", "--out-dir", str(folder / "dist"), str(ROOT)])
         wheels = sorted((folder / "dist").glob("*.whl"))
         found: dict = {"build": (built.returncode, built.stderr), "wheels": [w.name for w in wheels]}
         if built.returncode != 0 or len(wheels) != 1:
