@@ -34,6 +34,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import posixpath
 import re
@@ -51,6 +52,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 from doccheck import parse_page
 from doccheck.notebook import page_to_notebook
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import stepper
+
 CONFIG_SCRIPT = re.compile(r'(<script id="__config" type="application/json">)(.*?)(</script>)', re.S)
 CARD = "assets/cards/{lang}.png"  # 1200 x 630, made by overrides/share_cards.py
 LOCALES = {"ja": "ja_JP", "en": "en_US"}
@@ -66,6 +70,9 @@ PREWRAPPED_TABLE = (
 MKDOCSTRINGS_CSS = re.compile(r'<link rel="stylesheet" href="[^"]*assets/_mkdocstrings\.css">\s*')
 CLASS_ATTRIBUTE = re.compile(r'\bclass="([^"]*)"')
 TEMPLATE_CACHE = FileSystemBytecodeCache()
+STEPPER_CSS = " ".join(  # overrides/stepper.css without its comments, on one line
+    re.sub(r"/\*.*?\*/", "", (Path(__file__).parent / "stepper.css").read_text("utf-8"), flags=re.S).split()
+)
 _not_found: dict[str, str] = {}  # language -> its 404 page, captured before the next build overwrites it
 
 
@@ -142,11 +149,33 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
 
 
 def on_page_content(html: str, page, config, files) -> str:
-    return BARE_TABLE.sub(lambda match: PREWRAPPED_TABLE.format(match[1]), html)
+    html = BARE_TABLE.sub(lambda match: PREWRAPPED_TABLE.format(match[1]), html)
+    if stepper.SLOT in html:
+        lang, _ = _language_of(page.url, config)
+        html = html.replace(stepper.SLOT, stepper.render(lang, _stepper_run()))
+        page.meta["stepper"] = True
+    return html
+
+
+@functools.cache
+def _stepper_run() -> dict:
+    return stepper.record()  # one real run of lambda_puzzle per build, for every page that shows it
+
+
+def _with_stepper_assets(html: str, page) -> str:
+    """The stepper's stylesheet inline, its script deferred, and the class that swaps the
+    no-JavaScript table for the controls before the first paint: on its pages only."""
+    script = posixpath.relpath("assets/stepper.js", page.url or ".")
+    head = (f"<style>{STEPPER_CSS}</style>"
+            '<script>document.documentElement.classList.add("js-stepper")</script>'
+            f'<script defer src="{script}"></script>')
+    return html.replace("</head>", head + "</head>", 1)
 
 
 def on_post_page(output: str, page, config) -> str:
     output = _mkdocstrings_css_where_needed(output)
+    if page.meta.get("stepper"):
+        output = _with_stepper_assets(output, page)
     lang, _ = _language_of(page.url, config)
     return output if lang == _languages(config)[0] else _rebase(output, lang)
 

@@ -26,6 +26,7 @@ from tests import paths
 from tests.paths import DOCS, LANGUAGES, PAGE_NAMES, PREFIX, ROOT, alternates, html_of, page_url
 from tests.site.browser import CHROMIUM_ARGS
 from tests.site.server import COUNTED_AS, PagesServer
+from tests.site.stepper_run import record_again
 
 pytestmark = pytest.mark.browser
 
@@ -40,6 +41,7 @@ DESKTOP = dict(zip(("width", "height"), DEVICES["desktop"], strict=True))  # whe
 # No host name resolves, so nothing the pages ask of another site leaves the machine;
 # the server is an address, not a name.
 LAUNCH_ARGS = [*CHROMIUM_ARGS, "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
+JOB_SECONDS = 120  # a job takes 1-10 s; one that takes this long has hung
 PAGES_AT_ONCE = 2  # tabs at work at once: one a core (a third made the session no faster)
 NOT_FOUND = {"ja": "/no/such/page/", "en": "/en/no/such/page/"}
 SWITCH_FROM = ("ja", "faq.md")  # the page where the language menu is really clicked
@@ -246,6 +248,26 @@ TOKEN_COLOURS = """(tokens) => {
 }"""
 
 
+# Everything the stepper shows of its current call: the contract its tests rely on.
+STEPPER_STATE = """() => {
+    const root = document.querySelector('[data-stepper]');
+    const cells = (attr) => Object.fromEntries([...root.querySelectorAll(`[${attr}]`)]
+        .map((c) => [c.getAttribute(attr), c.getAttribute('data-value')]));
+    const field = (name) => root.querySelector(`[data-field="${name}"]`);
+    const grid = root.querySelector('[data-role="copy"]');
+    return {
+        call: field('call').textContent, index: field('index').getAttribute('data-value'),
+        sign: field('sign').getAttribute('data-value'), loss: field('loss').getAttribute('data-value'),
+        w: cells('data-w'), copy: grid.hidden ? null : cells('data-copy'), grad: cells('data-grad'),
+        pressed: root.querySelector('[data-action="copy"]').getAttribute('aria-pressed'),
+        status: root.querySelector('.stepper__status').textContent,
+        overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    };
+}"""
+STEPPER_CALLS = 12
+STEPPER_RECORD = record_again()
+
+
 @dataclass
 class Visit:
     console_errors: list[str] = field(default_factory=list)
@@ -441,6 +463,79 @@ class Browsing:
         found = await tab.page.evaluate(ASK_WORKER, queries)
         return {query: {urlsplit(url).path for url in urls} for query, urls in found.items()}
 
+    async def step_through(self, tab: Tab, lang: str) -> dict:
+        """The home page's stepper, stepped through all its calls by mouse and by keyboard,
+        in both modes, with its state after every step; then played and paused; then
+        axe, with a cell highlighted, at 390 px."""
+        visit, page = await self.begin(tab), tab.page
+        await page.goto(self.url(lang, "index.md"), wait_until="load")
+        await page.wait_for_function("document.querySelector('[data-stepper]').dataset.ready === 'yes'")
+        root = page.locator("[data-stepper]")
+        await root.scroll_into_view_if_needed()
+        states: dict = {}
+
+        async def copy_pressed() -> str | None:
+            return await page.get_attribute('[data-action="copy"]', "aria-pressed")
+
+        for mode in ("same", "copy"):
+            for method in ("mouse", "keyboard"):
+                if method == "mouse":
+                    await page.click('[data-action="reset"]')
+                    if await copy_pressed() != str(mode == "copy").lower():
+                        await page.click('[data-action="copy"]')
+                else:
+                    await page.focus('[data-action="reset"]')
+                    await page.keyboard.press("Enter")
+                    if await copy_pressed() != str(mode == "copy").lower():
+                        await page.focus('[data-action="copy"]')
+                        await page.keyboard.press("Space")
+                    await page.focus('[data-action="next"]')
+                seen = [await page.evaluate(STEPPER_STATE)]
+                for n in range(STEPPER_CALLS):
+                    if method == "mouse":
+                        await page.click('[data-action="next"]')
+                    else:  # Enter on the focused button, then the arrow keys
+                        await page.keyboard.press("Enter" if n < 2 else "ArrowRight")
+                    seen.append(await page.evaluate(STEPPER_STATE))
+                states[(mode, method)] = seen
+        # Play, then pause after two calls: it must stop there.
+        await page.click('[data-action="reset"]')
+        await page.click('[data-action="play"]')
+        await page.wait_for_function("document.querySelector('[data-stepper]').dataset.step === '2'", timeout=10_000)
+        await page.click('[data-action="play"]')
+        paused_at = await root.get_attribute("data-step")
+        await page.wait_for_timeout(2_000)
+        played = (paused_at, await root.get_attribute("data-step"))
+        # axe on the widget with a highlighted cell, at a phone's width.
+        await page.set_viewport_size({"width": 390, "height": 844})
+        for _ in range(3):
+            await page.click('[data-action="next"]')
+        phone = await page.evaluate(STEPPER_STATE)
+        await page.evaluate(AXE)  # on the widget (the page's visit runs it on the whole page)
+        violations = [f"{v['id']}: " + ", ".join(n["html"][:120] for n in v["nodes"])
+                      for v in await page.evaluate("() => axe.run('[data-stepper]', {resultTypes: ['violations']})"
+                                                   ".then((r) => r.violations)")]
+        SCREENSHOTS.mkdir(exist_ok=True)
+        for width in (1280, 390):
+            await page.set_viewport_size({"width": width, "height": 844})
+            await root.screenshot(path=str(SCREENSHOTS / f"{lang}-stepper-{width}.png"))
+        return {"states": states, "played": played, "phone": phone, "violations": violations, "visit": visit}
+
+    async def stepper_without_javascript(self, browser, lang: str) -> dict:
+        """The home page with JavaScript off: what the stepper's container shows."""
+        context = await browser.new_context(java_script_enabled=False, viewport=DESKTOP)
+        tab = await self.new_tab(context)
+        await tab.page.goto(self.url(lang, "index.md"), wait_until="load")
+        shown = await tab.page.evaluate("""() => {
+            const root = document.querySelector('[data-stepper]');
+            const visible = (el) => !!el && getComputedStyle(el).display !== 'none' && el.getClientRects().length > 0;
+            return {rows: root.querySelectorAll('.stepper__table tbody tr').length,
+                    table: visible(root.querySelector('.stepper__table')),
+                    controls: visible(root.querySelector('.stepper__ui'))};
+        }""")
+        await context.close()
+        return shown
+
     async def home_page_bytes(self, browser, lang: str) -> int:
         """What the home page loads with nothing cached, counted by the server: the search
         worker's requests too, which the browser does not report as the page's. Every
@@ -476,7 +571,9 @@ class Browsing:
                 # One page's failure is that page's test failure, not every test's error.
                 tab = await tabs.get()
                 try:
-                    return await job(tab, *args)
+                    # A job that hangs (an evaluate has no timeout of its own) fails its
+                    # own tests instead of holding up the whole session.
+                    return await asyncio.wait_for(job(tab, *args), JOB_SECONDS)
                 except Exception as error:  # reported by the test that reads it
                     return error
                 finally:
@@ -492,6 +589,8 @@ class Browsing:
             jobs |= {("asked", lang): in_a_tab(self.ask_worker, lang, list(search_queries(lang))) for lang in LANGUAGES}
             jobs |= {("not_found", lang): in_a_tab(self.not_found, lang) for lang in LANGUAGES}
             jobs |= {("abroad", None): in_a_tab(self.ask_abroad)}
+            jobs |= {("stepper", lang): in_a_tab(self.step_through, lang) for lang in LANGUAGES}
+            jobs |= {("no_js", lang): self.stepper_without_javascript(browser, lang) for lang in LANGUAGES}
             # Beside the tabs, each home page loads in an empty context of its own
             # (nothing may come from a cache), for the byte count.
             jobs |= {("bytes", lang): self.home_page_bytes(browser, lang) for lang in LANGUAGES}
@@ -708,3 +807,48 @@ def test_screenshots_for_review(visits, lang, name):
     for device in DEVICES:
         path = SCREENSHOTS / f"{lang}-{Path(name).stem}-{device}.png"
         assert path.stat().st_size > 10_000, path
+
+
+def _expected_stepper_state(mode: str, step: int) -> dict:
+    run = STEPPER_RECORD[mode]
+    cells = lambda grid: {f"{i},{j}": v for i, row in enumerate(grid) for j, v in enumerate(row)}
+    if step == 0:
+        return {"call": "0", "index": "", "sign": "", "loss": "", "w": cells(run["start"]),
+                "copy": cells(run["start"]) if mode == "copy" else None,
+                "grad": cells([["" for _ in row] for row in run["start"]])}
+    s = run["steps"][step - 1]
+    return {"call": str(step), "index": ",".join(map(str, s["index"])), "sign": s["sign"], "loss": s["loss"],
+            "w": cells(s["w"]), "copy": cells(s["copy"]) if mode == "copy" else None, "grad": cells(s["grad"])}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("mode", ["same", "copy"])
+@pytest.mark.parametrize("method", ["mouse", "keyboard"])
+def test_the_stepper_shows_each_call_as_recorded(browsed, lang, mode, method):
+    found = _result(browsed["stepper"][lang])
+    seen = found["states"][(mode, method)]
+    assert len(seen) == STEPPER_CALLS + 1
+    for step, state in enumerate(seen):
+        expected = _expected_stepper_state(mode, step)
+        assert {k: state[k] for k in expected} == expected, f"step {step}"
+        assert state["pressed"] == ("true" if mode == "copy" else "false")
+        assert state["status"].strip(), f"step {step}: nothing announced"
+    result = STEPPER_RECORD[mode]["result"]
+    assert seen[-1]["grad"] == {f"{i},{j}": v for i, row in enumerate(result) for j, v in enumerate(row)}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_stepper_plays_pauses_fits_a_phone_and_passes_axe(browsed, lang):
+    found = _result(browsed["stepper"][lang])
+    paused, later = found["played"]
+    assert paused == later, "it went on after Pause"
+    assert int(paused) >= 2
+    assert found["phone"]["overflow"] == 0, "the page scrolls sideways at 390 px"
+    assert found["violations"] == [], "\n".join(found["violations"])
+    assert found["visit"].console_errors == [] and found["visit"].failed == []
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_without_javascript_the_stepper_shows_its_table(browsed, lang):
+    shown = _result(browsed["no_js"][lang])
+    assert shown == {"rows": STEPPER_CALLS, "table": True, "controls": False}

@@ -1,0 +1,166 @@
+"""The home page's stepper: `numerical_gradient` watched call by call, from a real run.
+
+At build time, `record()` runs `lambda_puzzle` on the home page's own example
+(`TwoLayerNet(3, 2, 2, rng=0)`, `x = [[1.0, 0.5, -1.0]]`, `t = [1]`) with a spy `f`
+that notes, at each of the 12 calls, which element is nudged and which way, what
+`net.params['W1']` holds, the loss it returns and the gradient filled so far. It
+does so twice: passing `net.params['W1']` itself, and passing a copy of it. No
+number is typed by hand; tests/site/test_stepper.py records the run again, with a
+spy of its own, and compares.
+
+`render()` writes the widget's HTML for a page's language: the grids and controls
+(docs/assets/stepper.js drives them), the record as JSON, and a table with one row
+per call, which is what a reader without JavaScript sees.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from typing import Any
+
+import numpy as np
+
+from lambda_puzzle import TwoLayerNet, numerical_gradient
+
+SLOT = '<div data-stepper="numerical-gradient"></div>'  # where a page wants the widget
+
+LABELS = {
+    "ja": {
+        "title": "numerical_gradient の12回の呼び出しを1回ずつ見る",
+        "prev": "前へ", "next": "次へ", "play": "再生", "pause": "一時停止", "reset": "最初から",
+        "copy": "コピーを渡す",
+        "call": "呼び出し", "of": "／12", "index": "要素", "sign": "向き", "loss": "損失",
+        "delta": "最初の損失との差", "grad": "勾配 grad", "w": "W と net.params['W1']（1つの配列）",
+        "w_copy": "net.params['W1']", "copy_grid": "W（コピー）",
+        "none": "まだ呼び出していません。「次へ」を押してください。",
+        "table_caption": "numerical_gradient が f を呼ぶ12回（W に net.params['W1'] そのものを渡した場合）",
+        "col_call": "回", "col_index": "要素", "col_sign": "向き", "col_w": "その時の値", "col_loss": "f が返した損失",
+        "col_grad": "埋まった勾配",
+        "say_call": "{n}回目の呼び出し: W1[{i}, {j}] に {sign}h。損失は {loss}、最初との差は {delta}。",
+        "say_copy": "{n}回目の呼び出し: コピーの [{i}, {j}] に {sign}h。"
+                    "net.params['W1'] は変わらないので、損失は最初と同じ {loss} です。",
+        "say_restore": "この呼び出しのあと、要素 [{i}, {j}] を元の値に戻し、grad[{i}, {j}] = {grad} を埋めます。",
+        "say_start": "最初の状態に戻りました。まだ呼び出していません。",
+        "say_mode_same": "net.params['W1'] そのものを渡します。",
+        "say_mode_copy": "net.params['W1'] のコピーを渡します。",
+    },
+    "en": {
+        "title": "The 12 calls of numerical_gradient, one at a time",
+        "prev": "Previous", "next": "Next", "play": "Play", "pause": "Pause", "reset": "Reset",
+        "copy": "Pass a copy",
+        "call": "Call", "of": "of 12", "index": "Element", "sign": "Step", "loss": "Loss",
+        "delta": "Change from the first loss", "grad": "Gradient grad", "w": "W and net.params['W1'] (one array)",
+        "w_copy": "net.params['W1']", "copy_grid": "W (a copy)",
+        "none": "No call yet. Press Next.",
+        "table_caption": "The 12 calls numerical_gradient makes to f (W is net.params['W1'] itself)",
+        "col_call": "Call", "col_index": "Element", "col_sign": "Step", "col_w": "Value then",
+        "col_loss": "Loss f returned",
+        "col_grad": "Gradient filled",
+        "say_call": "Call {n} of 12: W1[{i}, {j}] {sign} h. The loss is {loss}, {delta} from the first loss.",
+        "say_copy": "Call {n} of 12: the copy's [{i}, {j}] {sign} h. net.params['W1'] has not changed, "
+                    "so the loss is the first one again: {loss}.",
+        "say_restore": "After this call, element [{i}, {j}] is put back and grad[{i}, {j}] = {grad} is filled in.",
+        "say_start": "Back to the start. No call yet.",
+        "say_mode_same": "Passing net.params['W1'] itself.",
+        "say_mode_copy": "Passing a copy of net.params['W1'].",
+    },
+}
+
+
+def _grid(a: np.ndarray) -> list[list[str]]:
+    return [[repr(float(v)) for v in row] for row in a]
+
+
+def _run(copy: bool) -> dict[str, Any]:
+    net = TwoLayerNet(input_size=3, hidden_size=2, output_size=2, rng=0)
+    x, t = np.array([[1.0, 0.5, -1.0]]), np.array([1])
+    start = net.params["W1"].copy()
+    passed = net.params["W1"].copy() if copy else net.params["W1"]
+    steps: list[dict[str, Any]] = []
+
+    def spy(W: np.ndarray) -> float:
+        ((i, j),) = np.argwhere(start != W)  # the one element numerical_gradient has nudged
+        loss = net.loss(x, t)
+        steps.append({
+            "index": [int(i), int(j)], "sign": "+" if W[i, j] > start[i, j] else "-",
+            "w": _grid(net.params["W1"]), "copy": _grid(W) if copy else None, "loss": repr(loss),
+        })
+        return loss
+
+    result = _grid(numerical_gradient(spy, passed))
+    # numerical_gradient fills an element's gradient right after its second call (-h)
+    # and never touches it again: the gradient so far is the result, where filled.
+    filled: set[tuple[int, int]] = set()
+    for step in steps:
+        if step["sign"] == "-":
+            filled.add(tuple(step["index"]))
+        step["grad"] = [[v if (i, j) in filled else "" for j, v in enumerate(row)] for i, row in enumerate(result)]
+    return {"start": _grid(start), "steps": steps, "result": result}
+
+
+def record() -> dict[str, Any]:
+    """Both runs of the home page's example: the array itself, and a copy."""
+    net = TwoLayerNet(input_size=3, hidden_size=2, output_size=2, rng=0)
+    base = net.loss(np.array([[1.0, 0.5, -1.0]]), np.array([1]))
+    return {"h": 1e-4, "base_loss": repr(base), "same": _run(copy=False), "copy": _run(copy=True)}
+
+
+def render(lang: str, run: dict[str, Any] | None = None) -> str:
+    """The widget for a page in `lang`: controls, grids, the record, and the table for no JavaScript."""
+    run = run or record()
+    t = LABELS[lang]
+    e = html.escape
+    same = run["same"]
+
+    def grid(attr: str, label: str, values: list[list[str]], extra: str = "") -> str:
+        rows = "".join(
+            "<tr>" + "".join(f'<td {attr}="{i},{j}" data-value="{e(v)}">{e(_shown(v))}</td>' for j, v in enumerate(row))
+            + "</tr>"
+            for i, row in enumerate(values)
+        )
+        return (f'<div class="stepper__grid"{extra}><p class="stepper__label">{e(label)}</p>'
+                f'<table class="stepper__cells"><tbody>{rows}</tbody></table></div>')
+
+    empty = [["" for _ in row] for row in same["start"]]
+    field = '<div class="stepper__field"><dt>{label}</dt><dd data-field="{name}" data-value="">{text}</dd></div>'
+    fields = "".join([
+        field.format(label=e(t["call"]), name="call", text="0").replace(" data-value=\"\"", "", 1),
+        field.format(label=e(t["index"]), name="index", text="–"),
+        field.format(label=e(t["sign"]), name="sign", text="–"),
+        field.format(label=e(t["loss"]), name="loss", text="–"),
+        field.format(label=e(t["delta"]), name="delta", text="–"),
+    ])
+    buttons = "".join(
+        f'<button type="button" class="md-button" data-action="{a}">{e(t[a])}</button>'
+        for a in ("prev", "next", "play", "reset")
+    ) + f'<button type="button" class="md-button" data-action="copy" aria-pressed="false">{e(t["copy"])}</button>'
+    ui = (
+        f'<div class="stepper__ui">'
+        f'<div class="stepper__controls" role="group" aria-label="{e(t["title"])}">{buttons}</div>'
+        f'<dl class="stepper__fields">{fields}</dl>'
+        f'<div class="stepper__grids">'
+        + grid("data-w", t["w"], same["start"], ' data-role="w"')
+        + grid("data-copy", t["copy_grid"], same["start"], ' data-role="copy" hidden')
+        + grid("data-grad", t["grad"], empty, ' data-role="grad"')
+        + f'</div><p class="stepper__status" aria-live="polite">{e(t["none"])}</p></div>'
+    )
+    rows = "".join(
+        f'<tr><td>{n}</td><td>[{s["index"][0]}, {s["index"][1]}]</td><td>{s["sign"]}h</td>'
+        f'<td>{e(_shown(s["w"][s["index"][0]][s["index"][1]]))}</td><td>{e(s["loss"])}</td>'
+        f'<td>{e(_shown(s["grad"][s["index"][0]][s["index"][1]]) or "–")}</td></tr>'
+        for n, s in enumerate(same["steps"], start=1)
+    )
+    columns = ("col_call", "col_index", "col_sign", "col_w", "col_loss", "col_grad")
+    head = "".join(f"<th>{e(t[c])}</th>" for c in columns)
+    table = (f'<div class="stepper__fallback"><table class="stepper__table"><caption>{e(t["table_caption"])}</caption>'
+             f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>")
+    data = json.dumps({**run, "labels": t}, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+    return (f'<div class="stepper" role="region" data-stepper="numerical-gradient" data-step="0" data-mode="same" '
+            f'aria-label="{e(t["title"])}">{ui}{table}'
+            f'<script type="application/json" class="stepper__data">{data}</script></div>')
+
+
+def _shown(value: str) -> str:
+    """A value as the widget shows it: six decimals, as the page prints the gradient."""
+    return f"{float(value):.6f}" if value else ""
