@@ -131,9 +131,11 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     page.meta["card"] = urljoin(config.site_url, CARD.format(lang=lang))
     page.meta["home"] = path == ""  # the home page of its language
 
-    name = Path(page.file.src_uri).stem + ".ipynb"
+    # faq.ja.ipynb and faq.en.ipynb: a reader who downloads both keeps both.
+    name = f"{Path(page.file.src_uri).stem}.{lang}.ipynb"
     page.meta["notebook"] = name
     wheel = urljoin(config.site_url, f"lambda_puzzle-{version('lambda-puzzle')}-py3-none-any.whl")
+    markdown = markdown.replace("WHEEL_URL", wheel)  # the "Run it yourself" install line
     setup = (
         f"{SETUP[lang]}\nimport importlib.util\nimport subprocess\nimport sys\n\n"
         'if importlib.util.find_spec("lambda_puzzle") is None:\n'
@@ -148,10 +150,21 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     return markdown
 
 
+NOTEBOOK_LINK = {
+    "ja": "このページを Jupyter ノートブックでダウンロード",
+    "en": "Download this page as a Jupyter notebook",
+}
+
+
 def on_page_content(html: str, page, config, files) -> str:
     html = BARE_TABLE.sub(lambda match: PREWRAPPED_TABLE.format(match[1]), html)
+    # The notebook link right under the page's title, where a reader who wants to run
+    # the page looks first.
+    lang, _ = _language_of(page.url, config)
+    link = (f'<p class="md-notebook"><a href="{page.meta["notebook"]}" download>'
+            f"{NOTEBOOK_LINK[lang]}</a></p>")
+    html = re.sub(r"(</h1>)", lambda m: m[1] + link, html, count=1)
     if stepper.SLOT in html:
-        lang, _ = _language_of(page.url, config)
         html = html.replace(stepper.SLOT, stepper.render(lang, _stepper_run()))
         page.meta["stepper"] = True
     return html

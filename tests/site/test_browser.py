@@ -678,7 +678,7 @@ def test_hreflang_alternates_for_both_languages_and_x_default(visits, site_url, 
 def test_each_page_links_to_its_notebook(visits, lang_name):
     lang, name = lang_name
     href = urlsplit(visits(lang, name).notebook_href).path
-    assert href == site_path(lang, name) + Path(name).with_suffix(".ipynb").name
+    assert href == site_path(lang, name) + f"{Path(name).stem}.{lang}.ipynb"
 
 
 def test_the_copy_button_copies_the_code(visits):

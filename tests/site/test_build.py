@@ -213,7 +213,10 @@ def test_little_for_material_to_rework_at_load(site, page):
     assert re.findall(r'<meta name="theme-color" content="([^"]+)">', html) == ["#4051b5"]
     assert re.findall(r"<table(?![^>]*\bclass=)[^>]*>", article(html)) == []
     wrapped = '<div class="md-typeset__scrollwrap"><div class="md-typeset__table"><table class="prewrapped">'
-    assert article(html).count("<table") == article(html).count(wrapped)
+    # The stepper's tables (overrides/stepper.py) carry classes of their own, which the
+    # script leaves alone, and its stylesheet lays them out.
+    own = article(html).count('<table class="stepper__')
+    assert article(html).count("<table") - own == article(html).count(wrapped)
     if page.name in ("code-path.md", "addition-network.md"):
         assert article(html).count(wrapped) == 1
 

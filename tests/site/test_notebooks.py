@@ -29,7 +29,7 @@ KERNELS_AT_ONCE = 2
 
 
 def notebook_path(site: Path, lang: str, name: str) -> Path:
-    return site / page_url(name, lang).lstrip("/") / Path(name).with_suffix(".ipynb").name
+    return site / page_url(name, lang).lstrip("/") / f"{Path(name).stem}.{lang}.ipynb"
 
 
 def shown(cell) -> str:
