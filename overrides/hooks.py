@@ -70,9 +70,7 @@ PREWRAPPED_TABLE = (
 MKDOCSTRINGS_CSS = re.compile(r'<link rel="stylesheet" href="[^"]*assets/_mkdocstrings\.css">\s*')
 CLASS_ATTRIBUTE = re.compile(r'\bclass="([^"]*)"')
 TEMPLATE_CACHE = FileSystemBytecodeCache()
-STEPPER_CSS = " ".join(  # overrides/stepper.css without its comments, on one line
-    re.sub(r"/\*.*?\*/", "", (Path(__file__).parent / "stepper.css").read_text("utf-8"), flags=re.S).split()
-)
+STEPPER_CSS = " ".join(re.sub(r"/\*.*?\*/", "", stepper.STYLE, flags=re.S).split())  # on one line
 _not_found: dict[str, str] = {}  # language -> its 404 page, captured before the next build overwrites it
 
 

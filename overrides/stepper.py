@@ -25,6 +25,44 @@ from lambda_puzzle import TwoLayerNet, numerical_gradient
 
 SLOT = '<div data-stepper="numerical-gradient"></div>'  # where a page wants the widget
 
+# Its stylesheet, inlined into the pages that have a stepper (hooks.py): here, not in a .css file
+# of overrides/, which MkDocs would copy into the site beside the pages.
+STYLE = """/* The stepper (overrides/stepper.py), inlined into the pages that have one. With
+   JavaScript off, only its table shows; a script in the page's head adds the class
+   js-stepper before the first paint, so the controls take the table's place without
+   a shift. Material's colours throughout. */
+.stepper { margin: 1em 0; padding: 0.8em; border: 0.05rem solid var(--md-default-fg-color--lightest);
+  border-radius: 0.2rem; }
+.stepper__ui { display: none; }
+.js-stepper .stepper__ui { display: block; }
+.js-stepper .stepper__fallback { display: none; }
+.stepper__fallback { overflow-x: auto; }
+.stepper__controls { display: flex; flex-wrap: wrap; gap: 0.4em; }
+.md-typeset .stepper__controls .md-button { margin: 0; padding: 0.35em 0.9em; font-size: 0.7rem; }
+.md-typeset .stepper__controls .md-button:is(:hover, :focus-visible) { color: var(--md-primary-bg-color);
+  background-color: var(--md-primary-fg-color); border-color: var(--md-primary-fg-color); }
+.md-typeset .stepper__controls .md-button[aria-pressed="true"] { color: var(--md-primary-bg-color);
+  background-color: var(--md-primary-fg-color); border-color: var(--md-primary-fg-color); }
+.md-typeset .stepper__controls .md-button:disabled { opacity: 0.6; cursor: default; }
+.md-typeset .stepper__fields { display: flex; flex-wrap: wrap; gap: 0.2em 1.2em; margin: 0.8em 0; }
+.md-typeset .stepper__field dt { font-size: 0.65rem; color: var(--md-default-fg-color--light); margin: 0; }
+.md-typeset .stepper__field dd { margin: 0; font-family: var(--md-code-font-family);
+  font-variant-numeric: tabular-nums; }
+.stepper__grids { display: flex; flex-wrap: wrap; gap: 0.8em 1.6em; }
+.stepper__grid[hidden] { display: none; }
+.md-typeset .stepper__label { margin: 0 0 0.2em; font-size: 0.65rem; font-family: var(--md-code-font-family); }
+.md-typeset table.stepper__cells { display: table; margin: 0; border-collapse: collapse; font-size: 0.7rem;
+  font-family: var(--md-code-font-family); font-variant-numeric: tabular-nums; }
+.md-typeset table.stepper__cells td { min-width: 5.2em; height: 1.9em; padding: 0.2em 0.4em; text-align: right;
+  border: 0.05rem solid var(--md-default-fg-color--lighter); transition: background-color 0.25s; }
+.md-typeset table.stepper__cells td.stepper__hot { background-color: var(--md-accent-fg-color--transparent);
+  outline: 0.1rem solid var(--md-accent-fg-color); outline-offset: -0.1rem; }
+.md-typeset .stepper__status { min-height: 4.5em; margin: 0.8em 0 0; font-size: 0.7rem; }
+.md-typeset table.stepper__table { font-size: 0.65rem; }
+@media (prefers-reduced-motion: reduce) {
+  .md-typeset table.stepper__cells td { transition: none; }
+}"""
+
 LABELS = {
     "ja": {
         "title": "numerical_gradient の12回の呼び出しを1回ずつ見る",
