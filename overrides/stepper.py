@@ -69,15 +69,16 @@ LABELS = {
         "prev": "前へ", "next": "次へ", "play": "再生", "pause": "一時停止", "reset": "最初から",
         "copy": "コピーを渡す",
         "call": "呼び出し", "of": "／12", "index": "要素", "sign": "向き", "loss": "損失",
-        "delta": "最初の損失との差", "grad": "勾配 grad", "w": "W と net.params['W1']（1つの配列）",
+        "delta": "ずらす前の損失との差", "grad": "勾配 grad", "w": "W と net.params['W1']（1つの配列）",
         "w_copy": "net.params['W1']", "copy_grid": "W（コピー）",
         "none": "まだ呼び出していません。「次へ」を押してください。",
-        "table_caption": "numerical_gradient が f を呼ぶ12回（W に net.params['W1'] そのものを渡した場合）",
+        "table_caption": "numerical_gradient が f を呼ぶ12回"
+                         "（W に net.params['W1'] そのものを渡した場合。ずらす前の損失は {base}）",
         "col_call": "回", "col_index": "要素", "col_sign": "向き", "col_w": "その時の値", "col_loss": "f が返した損失",
         "col_grad": "埋まった勾配",
-        "say_call": "{n}回目の呼び出し: W1[{i}, {j}] に {sign}h。損失は {loss}、最初との差は {delta}。",
+        "say_call": "{n}回目の呼び出し: W1[{i}, {j}] に {sign}h。損失は {loss}、ずらす前との差は {delta}。",
         "say_copy": "{n}回目の呼び出し: コピーの [{i}, {j}] に {sign}h。"
-                    "net.params['W1'] は変わらないので、損失は最初と同じ {loss} です。",
+                    "net.params['W1'] は変わらないので、損失はずらす前と同じ {loss} です。",
         "say_restore": "この呼び出しのあと、要素 [{i}, {j}] を元の値に戻し、grad[{i}, {j}] = {grad} を埋めます。",
         "say_start": "最初の状態に戻りました。まだ呼び出していません。",
         "say_mode_same": "net.params['W1'] そのものを渡します。",
@@ -88,16 +89,19 @@ LABELS = {
         "prev": "Previous", "next": "Next", "play": "Play", "pause": "Pause", "reset": "Reset",
         "copy": "Pass a copy",
         "call": "Call", "of": "of 12", "index": "Element", "sign": "Step", "loss": "Loss",
-        "delta": "Change from the first loss", "grad": "Gradient grad", "w": "W and net.params['W1'] (one array)",
+        "delta": "Change from the loss before any nudge", "grad": "Gradient grad",
+        "w": "W and net.params['W1'] (one array)",
         "w_copy": "net.params['W1']", "copy_grid": "W (a copy)",
         "none": "No call yet. Press Next.",
-        "table_caption": "The 12 calls numerical_gradient makes to f (W is net.params['W1'] itself)",
+        "table_caption": "The 12 calls numerical_gradient makes to f "
+                         "(W is net.params['W1'] itself; the loss before any nudge is {base})",
         "col_call": "Call", "col_index": "Element", "col_sign": "Step", "col_w": "Value then",
         "col_loss": "Loss f returned",
         "col_grad": "Gradient filled",
-        "say_call": "Call {n} of 12: W1[{i}, {j}] {sign} h. The loss is {loss}, {delta} from the first loss.",
+        "say_call": "Call {n} of 12: W1[{i}, {j}] {sign} h. "
+                    "The loss is {loss}, {delta} from the loss before any nudge.",
         "say_copy": "Call {n} of 12: the copy's [{i}, {j}] {sign} h. net.params['W1'] has not changed, "
-                    "so the loss is the first one again: {loss}.",
+                    "so the loss is the same as before any nudge: {loss}.",
         "say_restore": "After this call, element [{i}, {j}] is put back and grad[{i}, {j}] = {grad} is filled in.",
         "say_start": "Back to the start. No call yet.",
         "say_mode_same": "Passing net.params['W1'] itself.",
@@ -191,7 +195,8 @@ def render(lang: str, run: dict[str, Any] | None = None) -> str:
     )
     columns = ("col_call", "col_index", "col_sign", "col_w", "col_loss", "col_grad")
     head = "".join(f"<th>{e(t[c])}</th>" for c in columns)
-    table = (f'<div class="stepper__fallback"><table class="stepper__table"><caption>{e(t["table_caption"])}</caption>'
+    caption = e(t["table_caption"].format(base=run["base_loss"]))
+    table = (f'<div class="stepper__fallback"><table class="stepper__table"><caption>{caption}</caption>'
              f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>")
     data = json.dumps({**run, "labels": t}, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
     return (f'<div class="stepper" role="region" data-stepper="numerical-gradient" data-step="0" data-mode="same" '
