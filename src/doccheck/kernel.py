@@ -1,20 +1,38 @@
-"""Run a page like a notebook in a fresh kernel: one forked process per page.
+"""Run a page as its reader would: one forked process per page, in a clean kernel.
 
-`Kernel` starts one clean parent process (``python -c ...serve``) with a fixed
-hash seed. That parent imports the modules it is told to preload and never runs
+A reader meets a page in one of two ways, and the page must be true in both
+(CONTRIBUTING.md, "The reader"):
+
+* ``script``: each block pasted into a fresh ``python``, one after another; a
+  ``continuation`` block goes on in the namespace of the block before it.
+* ``notebook``: the page's own notebook in Jupyter: one namespace for the whole page,
+  code run inside an event loop that is already running, and the value of a bare
+  last expression displayed under its cell.
+
+`Kernel` starts one clean parent process (``python -c ...serve``) with a hash seed
+of its own. That parent imports the modules it is told to preload and never runs
 page code. For each page it forks a child, and the child:
 
-* works in a new empty directory and reads nothing from stdin;
-* points file descriptors 1 and 2 at one file, so that stdout and stderr (Python's,
-  C code's and subprocesses') land in the order they were written, as on a terminal;
-* runs the blocks in page order, each once, in a module named ``__main__``: a
-  ``continuation`` block keeps the namespace of the block before it, any other
-  block starts a fresh one;
-* reports each block as soon as it ends (its output, or the traceback it raised).
+* works in an empty directory of its own, with a temporary directory of its own
+  (``TMPDIR``); both are removed when the page ends, whatever becomes of it;
+* reads nothing from stdin, and may import only the standard library and the
+  reader's packages (the preloaded ones): a reader has nothing else;
+* points file descriptors 1 and 2 at one pipe, as a terminal is one device, so that
+  stdout and stderr (Python's, C code's, subprocesses', ``/dev/stdout``) land in the
+  order they were written;
+* shows each block's output as a terminal would (a carriage return overwrites the
+  line), and says so when that cannot be shown faithfully on a page: bytes that are
+  not UTF-8, control characters a terminal acts on, a shorter text over a longer one;
+* reports each block as soon as it ends, then what the page left running (threads,
+  child processes), which a reader would see print later.
+
+Code is compiled as ``<stdin>``, with line numbers counted from the block's first
+line, as a reader who pastes it sees them in warnings and tracebacks; a failure
+message for the writer maps them back to the page's own lines.
 
 Whatever a page changes (globals, modules and their attributes, NumPy's print
-options, random generators, warning filters, builtins, the working directory)
-dies with its child. The next page gets another fork of the same clean parent.
+options, random generators, warning filters, builtins, the working directory,
+files) dies with its child. The next page gets another fork of the same parent.
 """
 
 from __future__ import annotations
@@ -27,22 +45,28 @@ import json
 import linecache
 import os
 import select
+import shutil
 import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import traceback
 import types
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Protocol
 
-# PYTHONHASHSEED for every page: set iteration order is the same on every run.
+# PYTHONHASHSEED of the kernel that checks the output; the plugin runs each page
+# again under other seeds, because a reader's Python draws a new one at every start.
 HASH_SEED = "0"
 DEFAULT_TIMEOUT = 60.0
+READINGS = ("script", "notebook")
+CODE_NAME = "<stdin>"  # what a reader who pastes a block sees in warnings and tracebacks
+CONTROL_NAMES = {"\x00": "NUL", "\x07": "BEL", "\x08": "BS", "\x0b": "VT", "\x0c": "FF", "\x1b": "ESC", "\x7f": "DEL"}
 
 
 @dataclass
@@ -50,13 +74,15 @@ class BlockResult:
     """What became of one block."""
 
     line: int
-    output: str = ""  # stdout and stderr, interleaved as written
-    error: str | None = None  # the traceback, when the block raised
+    output: str = ""  # stdout and stderr, interleaved as written, as a terminal shows them
+    error: str | None = None  # the traceback, when the block raised (page lines, for the writer)
     not_run: str | None = None  # why the block never ran, or never finished
+    problem: str | None = None  # what the page cannot show as the reader sees it, or left running
+    displayed: str | None = None  # notebook: the repr of a bare last expression that Jupyter shows
 
     @property
     def ok(self) -> bool:
-        return self.error is None and self.not_run is None
+        return self.error is None and self.not_run is None and self.problem is None
 
 
 class RunnableBlock(Protocol):
@@ -79,49 +105,73 @@ class Kernel:
 
     Args:
         preload: Modules the parent imports once, so that each page starts faster.
-            A page still sees them exactly as a fresh import leaves them.
+            A page still sees them exactly as a fresh import leaves them. They are
+            also the reader's packages: besides the standard library, the only
+            top-level modules a page may import.
         timeout: Seconds a page may run before its process is stopped.
         python: The interpreter of the parent: by default this one; another
             environment's (a reader's, with only the wheel and NumPy) must be able to
             import doccheck.kernel, which needs the standard library alone.
         env: Variables added to the parent's environment.
+        seed: The parent's PYTHONHASHSEED.
+        reading: "script" or "notebook" (module docstring).
     """
 
     def __init__(
         self,
-        preload: list[str] | tuple[str, ...] = (),
+        preload: Sequence[str] = (),
         timeout: float = DEFAULT_TIMEOUT,
         python: str = sys.executable,
         env: dict[str, str] | None = None,
+        seed: str = HASH_SEED,
+        reading: str = "script",
     ) -> None:
+        if reading not in READINGS:
+            raise ValueError(f"reading must be one of {READINGS}, got {reading!r}")
         self.preload = list(preload)
         self.timeout = timeout
         self.python = python
         self.env = dict(env or {})
+        self.seed = seed
+        self.reading = reading
         self._proc: subprocess.Popen[bytes] | None = None
         self._log: IO[bytes] | None = None
+        self._pending = 0
 
     def run_page(self, path: Path | str, blocks: Iterable[RunnableBlock], text: str | None = None) -> list[BlockResult]:
         """Run `blocks` (objects with .line, .code and .continuation) as one page.
 
-        `path` names the page in tracebacks and warnings: give it relative to the
-        project, so that what a page prints is the same on every machine. `text`,
-        the page itself, lets tracebacks quote its lines wherever the page runs.
+        `path` names the page in failure messages; `text`, the page itself, lets them
+        quote its lines.
         """
+        self.submit(path, blocks, text)
+        return self.collect()
+
+    def submit(self, path: Path | str, blocks: Iterable[RunnableBlock], text: str | None = None) -> None:
+        """Start a page and return at once: several kernels then run their pages side by side."""
         request = {
             "path": str(path),
             "text": text,
             "timeout": self.timeout,
+            "reading": self.reading,
+            "allowed": sorted({name.partition(".")[0] for name in self.preload}),
             "blocks": [{"line": b.line, "code": b.code, "continuation": b.continuation} for b in blocks],
         }
         proc = self._parent()
-        assert proc.stdin is not None and proc.stdout is not None  # both are pipes
+        assert proc.stdin is not None  # a pipe
         try:
             proc.stdin.write(json.dumps(request).encode("utf-8") + b"\n")
             proc.stdin.flush()
-            answer = proc.stdout.readline()
         except BrokenPipeError:
-            answer = b""
+            pass  # collect() says what happened
+        self._pending += 1
+
+    def collect(self) -> list[BlockResult]:
+        """The results of the page submitted first and not yet collected."""
+        proc = self._parent()
+        assert proc.stdout is not None and self._pending > 0
+        self._pending -= 1
+        answer = proc.stdout.readline()
         if not answer:
             raise KernelError(f"the doc kernel stopped unexpectedly:\n{self._log_text()}")
         return [BlockResult(**r) for r in json.loads(answer)]
@@ -145,9 +195,11 @@ class Kernel:
         if self._proc is None:
             self._log = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the parent; close() closes it
             self._proc = subprocess.Popen(
-                [self.python, "-c", "from doccheck.kernel import serve; serve()", *self.preload],
+                # The notebook reading's own modules, imported once here instead of in every page.
+                [self.python, "-c", "from doccheck.kernel import serve; serve()", *self.preload,
+                 *(["asyncio", "ast"] if self.reading == "notebook" else [])],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log,
-                env={**os.environ, **self.env, "PYTHONHASHSEED": HASH_SEED},
+                env={**os.environ, **self.env, "PYTHONHASHSEED": self.seed},
             )
         return self._proc
 
@@ -174,20 +226,30 @@ def serve() -> None:
 
 
 def _fork_page(request: dict[str, Any], clean_filters: list[Any]) -> list[dict[str, Any]]:
+    folder = tempfile.mkdtemp(prefix="doccheck-page-")
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child
         status = 1
         try:
             os.close(read_end)
-            _run_page(request, write_end, clean_filters)
+            _run_page(request, write_end, clean_filters, folder)
             status = 0
         finally:
             os._exit(status)
     os.close(write_end)
-    raw, timed_out = _read_until_eof(read_end, pid, request["timeout"])
-    _, status = os.waitpid(pid, 0)
-    reported = {r["line"]: r for r in map(json.loads, raw.decode("utf-8").splitlines())}
+    try:
+        lines, timed_out = _read_reports(read_end, pid, request["timeout"])
+        _, status = os.waitpid(pid, 0)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    reported: dict[int, dict[str, Any]] = {}
+    left_running = None
+    for record in lines:
+        if "left_running" in record:
+            left_running = record["left_running"]
+        elif "line" in record:
+            reported[record["line"]] = record
     results: list[dict[str, Any]] = []
     running = None
     for block in request["blocks"]:
@@ -205,10 +267,14 @@ def _fork_page(request: dict[str, Any], clean_filters: list[Any]) -> list[dict[s
         else:
             why = f"not run: the page's process ended in the block at line {running}"
             results.append({"line": line, "not_run": why})
+    if left_running and results:
+        last = results[-1]
+        last["problem"] = "\n".join(filter(None, [last.get("problem"), left_running]))
     return results
 
 
-def _read_until_eof(fd: int, pid: int, timeout: float) -> tuple[bytes, bool]:
+def _read_reports(fd: int, pid: int, timeout: float) -> tuple[list[dict[str, Any]], bool]:
+    """The child's reports, up to its last ("done"); what it left running may keep the pipe open."""
     chunks: list[bytes] = []
     deadline = time.monotonic() + timeout
     try:
@@ -216,15 +282,21 @@ def _read_until_eof(fd: int, pid: int, timeout: float) -> tuple[bytes, bool]:
             left = deadline - time.monotonic()
             if left <= 0:
                 os.kill(pid, signal.SIGKILL)
-                return b"".join(chunks), True
+                return _records(chunks), True
             ready, _, _ = select.select([fd], [], [], left)
             if ready:
                 chunk = os.read(fd, 1 << 16)
                 if not chunk:
-                    return b"".join(chunks), False
+                    return _records(chunks), False
                 chunks.append(chunk)
+                if b'{"done": true}\n' in chunk or b'{"done": true}\n' in b"".join(chunks[-2:]):
+                    return _records(chunks), False
     finally:
         os.close(fd)
+
+
+def _records(chunks: list[bytes]) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in b"".join(chunks).decode("utf-8").splitlines() if line.strip()]
 
 
 def _describe(status: int) -> str:
@@ -237,61 +309,295 @@ def _describe(status: int) -> str:
 # --- The child: one page -----------------------------------------------------------
 
 
+class _Capture:
+    """Everything written to file descriptors 1 and 2, read from one pipe by a thread.
+
+    A pipe, as a terminal, has no position: ``open("/dev/stdout", "w")`` appends to
+    it instead of truncating what was written before. A block's output ends at a
+    mark that the child writes into the same pipe once the block is done.
+    """
+
+    def __init__(self) -> None:
+        self._read, write = os.pipe()
+        os.dup2(write, 1)
+        os.dup2(write, 2)
+        os.close(write)
+        self._buffer = bytearray()
+        self._ready = threading.Condition()
+        self.thread = threading.Thread(target=self._drain, name="doccheck-capture", daemon=True)
+        self.thread.start()
+
+    def _drain(self) -> None:
+        while chunk := os.read(self._read, 1 << 16):
+            with self._ready:
+                self._buffer += chunk
+                self._ready.notify_all()
+
+    def take(self) -> bytes:
+        """What was written since the last take."""
+        mark = b"\x00doccheck-" + os.urandom(8).hex().encode() + b"\x00"
+        with contextlib.suppress(OSError):  # a block may have closed or moved fd 1
+            os.write(1, mark)
+        with self._ready:
+            self._ready.wait_for(lambda: mark in self._buffer, timeout=10)
+            end = self._buffer.find(mark)
+            taken = bytes(self._buffer[: end if end >= 0 else len(self._buffer)])
+            del self._buffer[: end + len(mark) if end >= 0 else len(self._buffer)]
+        return taken
+
+
+class _ReaderImports:
+    """Refuses what a reader cannot import: anything but the standard library and their packages."""
+
+    def __init__(self, allowed: Iterable[str]) -> None:
+        self.allowed = frozenset(allowed) | sys.stdlib_module_names | {"__main__"}
+
+    def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> None:
+        top = fullname.partition(".")[0]
+        if top not in self.allowed:
+            readers = ", ".join(sorted(self.allowed - sys.stdlib_module_names - {"__main__"})) or "nothing"
+            raise ModuleNotFoundError(
+                f"No module named {top!r} for a reader: besides the standard library, a reader's Python has "
+                f"only {readers} (doccheck)",
+                name=fullname,
+            )
+        return None
+
+
 def _text_stream(fd: int) -> io.TextIOWrapper:
     return io.TextIOWrapper(
-        io.FileIO(fd, "w", closefd=False), encoding="utf-8", errors="backslashreplace", write_through=True
+        io.FileIO(fd, "w", closefd=False), encoding="utf-8", errors="surrogateescape", write_through=True
     )
 
 
-def _run_page(request: dict[str, Any], report_fd: int, clean_filters: list[Any]) -> None:
-    os.chdir(tempfile.mkdtemp(prefix="doccheck-page-"))
+def _run_page(request: dict[str, Any], report_fd: int, clean_filters: list[Any], folder: str) -> None:
+    work, scratch = Path(folder, "work"), Path(folder, "tmp")
+    work.mkdir()
+    scratch.mkdir()
+    os.chdir(work)
+    os.environ["TMPDIR"] = str(scratch)
+    tempfile.tempdir = None  # tempfile reads TMPDIR again
     null = os.open(os.devnull, os.O_RDONLY)
     os.dup2(null, 0)
     os.close(null)
-    capture = tempfile.TemporaryFile(buffering=0)  # noqa: SIM115 - open until the child exits
-    os.dup2(capture.fileno(), 1)
-    os.dup2(capture.fileno(), 2)
+    capture = _Capture()
     sys.stdin = sys.__stdin__ = io.TextIOWrapper(io.FileIO(0, "r", closefd=False), encoding="utf-8")  # type: ignore[misc]
     sys.stdout = sys.__stdout__ = _text_stream(1)  # type: ignore[misc]
     sys.stderr = sys.__stderr__ = _text_stream(2)  # type: ignore[misc]
     warnings.filters[:] = clean_filters  # type: ignore[index]  # a list at run time
     warnings._filters_mutated()  # type: ignore[attr-defined]  # forget which warnings the parent has shown
+    guard = _ReaderImports(request["allowed"])
+    sys.meta_path.insert(0, guard)
+    for name in [n for n in sys.modules if n.partition(".")[0] not in guard.allowed]:
+        del sys.modules[name]  # doccheck itself: loaded here, but not in a reader's Python
     report = os.fdopen(report_fd, "w", encoding="utf-8")
 
-    path = request["path"]
-    if request.get("text") is not None:
-        # mtime None: linecache keeps the entry, and tracebacks quote the page's lines.
-        lines = request["text"].splitlines(keepends=True)
-        linecache.cache[path] = (len(request["text"]), None, lines, path)
-    module = None
+    def send(record: dict[str, Any]) -> None:
+        report.write(json.dumps(record) + "\n")
+        report.flush()
+
+    page = _Page(request["path"], request.get("text"))
+    if request["reading"] == "notebook":
+        import asyncio  # here: the script reading, and the parent, start faster without it
+
+        asyncio.run(_as_a_coroutine(lambda: _run_blocks(request, page, capture, send, notebook=True)))
+    else:
+        _run_blocks(request, page, capture, send, notebook=False)
+    left = _left_running(capture.thread)
+    if left:
+        send({"left_running": left})
+    send({"done": True})
+    report.close()
+
+
+async def _as_a_coroutine(run: Any) -> None:
+    run()  # inside a running event loop, as a Jupyter cell runs: asyncio.run() there raises
+
+
+def _run_blocks(request: dict[str, Any], page: _Page, capture: _Capture, send: Any, *, notebook: bool) -> None:
+    module: types.ModuleType | None = None
     raised_at = None  # line of the block that raised, in the current chain
     for block in request["blocks"]:
         line = block["line"]
-        if not block["continuation"] or module is None:
+        if module is None or not (block["continuation"] or notebook):
             module = types.ModuleType("__main__")
             module.__dict__["__builtins__"] = builtins
             sys.modules["__main__"] = module
             raised_at = None
-        elif raised_at is not None:
-            result = {"line": line, "not_run": f"not run: it continues the block at line {raised_at}, which raised"}
-            report.write(json.dumps(result) + "\n")
-            report.flush()
+        elif raised_at is not None and not notebook:
+            send({"line": line, "not_run": f"not run: it continues the block at line {raised_at}, which raised"})
             continue
-        start = os.lseek(capture.fileno(), 0, os.SEEK_CUR)
-        error = None
+        error = displayed = None
         try:
-            # Padding keeps line numbers true: tracebacks name the page's own lines.
-            code = compile("\n" * line + block["code"], path, "exec", dont_inherit=True)
-            exec(code, module.__dict__)
-        except BaseException as exc:
+            displayed = _execute(block["code"], line, module.__dict__, page, notebook)
+        except SyntaxError as exc:
             tb = exc.__traceback__
-            error = "".join(traceback.format_exception(type(exc), exc, tb.tb_next if tb else None))
+            if exc.filename == CODE_NAME and exc.lineno is not None and tb is not None and tb.tb_next is None:
+                exc.filename, exc.lineno = page.path, line + exc.lineno  # the block itself does not parse
+                if exc.end_lineno is not None:
+                    exc.end_lineno += line
+            error = page.traceback(exc)
+            raised_at = line
+        except BaseException as exc:
+            error = page.traceback(exc)
             raised_at = line
         for stream in (sys.stdout, sys.stderr):
             with contextlib.suppress(Exception):  # a block may leave a closed or odd stream behind
                 stream.flush()
-        end = os.lseek(capture.fileno(), 0, os.SEEK_CUR)
-        output = os.pread(capture.fileno(), end - start, start).decode("utf-8", "backslashreplace")
-        report.write(json.dumps({"line": line, "output": output, "error": error}) + "\n")
-        report.flush()
-    report.close()
+        output, problem = as_shown(capture.take())
+        send({"line": line, "output": output, "error": error, "problem": problem, "displayed": displayed})
+
+
+def _execute(code: str, line: int, namespace: dict[str, Any], page: _Page, notebook: bool) -> str | None:
+    """Run one block; in a notebook, the repr of a bare last expression that Jupyter displays."""
+    import ast  # the notebook reading only
+
+    tree = ast.parse(code, CODE_NAME) if notebook else None
+    last = None
+    if tree is not None and tree.body and isinstance(tree.body[-1], ast.Expr) and not code.rstrip().endswith(";"):
+        last = ast.Expression(tree.body[-1].value)
+        tree.body.pop()
+    body = compile(tree if tree is not None else code, CODE_NAME, "exec", dont_inherit=True)
+    page.register(body, line)
+    exec(body, namespace)
+    if last is None:
+        return None
+    expression = compile(last, CODE_NAME, "eval", dont_inherit=True)
+    page.register(expression, line)
+    value = eval(expression, namespace)
+    return None if value is None else repr(value)
+
+
+class _Page:
+    """The page's own lines, for tracebacks the writer reads: code is compiled as <stdin>."""
+
+    def __init__(self, path: str, text: str | None) -> None:
+        self.path = path
+        self.lines = text.split("\n") if text is not None else []
+        self._blocks: dict[types.CodeType, int] = {}
+
+    def register(self, code: types.CodeType, line: int) -> None:
+        """Remember that `code`, and every function defined in it, came from the block at `line`."""
+        self._blocks[code] = line
+        for const in code.co_consts:
+            if isinstance(const, types.CodeType):
+                self.register(const, line)
+
+    def traceback(self, exc: BaseException) -> str:
+        """The traceback, with <stdin> frames named by the page's path and lines."""
+        parts: list[str] = []
+        self._format(exc, parts, set())
+        return "".join(parts)
+
+    def _format(self, exc: BaseException, parts: list[str], seen: set[int]) -> None:
+        seen.add(id(exc))
+        if exc.__cause__ is not None and id(exc.__cause__) not in seen:
+            self._format(exc.__cause__, parts, seen)
+            parts.append("\nThe above exception was the direct cause of the following exception:\n\n")
+        elif exc.__context__ is not None and not exc.__suppress_context__ and id(exc.__context__) not in seen:
+            self._format(exc.__context__, parts, seen)
+            parts.append("\nDuring handling of the above exception, another exception occurred:\n\n")
+        frames = []
+        tb = exc.__traceback__
+        while tb is not None:
+            code = tb.tb_frame.f_code
+            if code.co_filename != __file__:  # the kernel's own frames are not the page's
+                start = self._blocks.get(code)
+                if start is not None:
+                    lineno = start + (tb.tb_lineno or 0)
+                    frames.append(traceback.FrameSummary(self.path, lineno, code.co_name, line=self._line(lineno)))
+                else:
+                    lineno = tb.tb_lineno or 0
+                    frames.append(traceback.FrameSummary(code.co_filename, lineno, code.co_name,
+                                                         line=linecache.getline(code.co_filename, lineno).strip()))
+            tb = tb.tb_next
+        if frames:
+            parts.append("Traceback (most recent call last):\n")
+            parts.extend(traceback.StackSummary.from_list(frames).format())
+        parts.extend(traceback.format_exception_only(type(exc), exc))
+
+    def _line(self, lineno: int) -> str:
+        return self.lines[lineno - 1].strip() if 0 < lineno <= len(self.lines) else ""
+
+
+def as_shown(raw: bytes) -> tuple[str, str | None]:
+    """What a terminal shows of `raw`, and why a page cannot show it faithfully, if it cannot.
+
+    A carriage return goes back to the start of the line, and what follows overwrites
+    it: a terminal and Jupyter agree on the result when the new text is at least as
+    long as the old. Bytes that are not UTF-8, and control characters a terminal acts
+    on (ESC starts a colour or cursor code), have no faithful text on a page.
+    """
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        bad = raw[error.start : error.start + 4]
+        return raw.decode("utf-8", "backslashreplace"), (
+            f"it printed bytes that are not UTF-8 ({bad!r} at byte {error.start}): a terminal and Jupyter "
+            "each show them differently, so no output block can show what the reader sees; print text"
+        )
+    for ch in text:
+        if (ch < " " or "\x7f" <= ch <= "\x9f") and ch not in "\n\t\r":  # Unicode's control characters
+            name = CONTROL_NAMES.get(ch, f"U+{ord(ch):04X}")
+            return text, (
+                f"it printed the control character {ch!r} ({name}), which a terminal acts on instead of "
+                "showing (an ESC starts a colour or cursor code), so no output block can show what the "
+                "reader sees; print plain text"
+            )
+    shown = []
+    for line in text.split("\n"):
+        result, *overwrites = line.split("\r")
+        for new in overwrites:
+            if not new:
+                continue
+            if len(new) < len(result):
+                return text, (
+                    f"it printed {new!r} over {result!r} with a carriage return (\\r): a terminal keeps the "
+                    f"rest of the longer text ({(new + result[len(new):])!r}), Jupyter does not; pad the "
+                    "shorter text with spaces"
+                )
+            result = new
+        shown.append(result)
+    return "\n".join(shown), None
+
+
+def _left_running(capture_thread: threading.Thread) -> str | None:
+    """What the page started and did not wait for: it would go on printing after the page."""
+    problems = []
+    threads = [t for t in threading.enumerate()
+               if t is not threading.main_thread() and t is not capture_thread and t.is_alive()]
+    if threads:
+        names = ", ".join(t.name for t in threads)
+        problems.append(
+            f"the page left {len(threads)} thread(s) running after its last block ({names}): a reader "
+            "would see what they print later, the checker does not; wait for them (join()) in the block "
+            "that starts them"
+        )
+    children = []
+    for pid in _children():
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
+        except OSError:
+            continue
+        if state != "Z":
+            children.append(f"{pid} ({command[:60]})")
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, 0)
+    if children:
+        problems.append(
+            f"the page left {len(children)} child process(es) running after its last block "
+            f"({', '.join(children)}): a reader would see what they print later, the checker does not; "
+            "wait for them (subprocess.run, or wait()) in the block that starts them"
+        )
+    return "\n".join(problems) or None
+
+
+def _children() -> list[int]:
+    pids: list[int] = []
+    for task in Path("/proc/self/task").glob("*"):
+        with contextlib.suppress(OSError):
+            pids += [int(p) for p in (task / "children").read_text().split()]
+    return pids

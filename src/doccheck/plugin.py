@@ -3,13 +3,18 @@
 Load it with ``pytest_plugins = ["doccheck.plugin"]`` in a root conftest.py, so that
 ``pytest docs/ja/page.md`` checks a page exactly as the whole suite does. Each page
 becomes one collector holding an ``audit`` item and one item per python block; the
-first block item of a page runs the whole page in its own kernel
-(`doccheck.kernel`), and each item then reports its own block.
+first block item of a page runs the whole page, once in each reading of its reader
+(`doccheck.kernel`), and each item then reports its own block: its output under
+the checked hash seed, under another seed, and in the page's notebook.
 
 Settings (pyproject.toml, ``[tool.pytest.ini_options]``):
 
-* ``doccheck_preload``: modules the clean kernel imports once, to start pages faster.
+* ``doccheck_preload``: modules the clean kernel imports once, to start pages faster;
+  they are the reader's packages, the only ones a page may import besides the
+  standard library.
 * ``doccheck_timeout``: seconds a page may run (default 60).
+* ``doccheck_readings``: script, seed, notebook (all three unless a test of the
+  checker itself asks for fewer).
 
 ``--doccheck-shuffle SEED`` runs the pages in a random order; the blocks of a page
 keep theirs. Pages are isolated, so the outcome must not change.
@@ -28,10 +33,14 @@ import pytest
 from doccheck import _markdown_docs
 from doccheck.audit import audit_page
 from doccheck.compare import output_mismatch
-from doccheck.kernel import DEFAULT_TIMEOUT, BlockResult, Kernel
+from doccheck.kernel import DEFAULT_TIMEOUT, HASH_SEED, BlockResult, Kernel
 from doccheck.page import Block, Page, parse_page
 
-KERNEL = pytest.StashKey[Kernel]()
+KERNELS = pytest.StashKey[dict[str, Kernel]]()
+# Every page runs three times, side by side: as a script under the hash seed whose
+# output is checked, as a script under another seed (a reader's Python draws a new
+# one at every start), and as its notebook (one namespace, last values displayed).
+READINGS = {"script": ("script", HASH_SEED), "seed": ("script", "1"), "notebook": ("notebook", "2")}
 BLOCK_IDS = pytest.StashKey[dict[str, str]]()  # nodeid of each block item -> the folder of its page
 
 
@@ -42,6 +51,8 @@ class DocCheckFailure(AssertionError):
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini("doccheck_preload", "modules the clean doc kernel imports once", type="args", default=[])
     parser.addini("doccheck_timeout", "seconds a page may run before it is stopped", default=str(DEFAULT_TIMEOUT))
+    parser.addini("doccheck_readings", "the readings every page runs in: script, seed, notebook (all by default)",
+                  type="args", default=list(READINGS))
     parser.getgroup("doccheck").addoption(
         "--doccheck-shuffle", type=int, metavar="SEED", default=None,
         help="run the Markdown pages in a random order drawn from SEED (blocks keep their order)",
@@ -49,13 +60,21 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.stash[KERNEL] = Kernel(config.getini("doccheck_preload"), float(config.getini("doccheck_timeout")))
+    preload, timeout = config.getini("doccheck_preload"), float(config.getini("doccheck_timeout"))
+    chosen = config.getini("doccheck_readings")
+    unknown = sorted(set(chosen) - set(READINGS))
+    if unknown or "script" not in chosen:
+        raise pytest.UsageError(f"doccheck_readings: {' '.join(chosen)}: the readings are {', '.join(READINGS)}, "
+                                "and script (the one whose output is checked) is always one of them")
+    config.stash[KERNELS] = {
+        name: Kernel(preload, timeout, seed=seed, reading=reading)
+        for name, (reading, seed) in READINGS.items() if name in chosen
+    }
     config.stash[BLOCK_IDS] = {}
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    kernel = config.stash.get(KERNEL, None)
-    if kernel is not None:
+    for kernel in config.stash.get(KERNELS, {}).values():
         kernel.close()
 
 
@@ -74,7 +93,7 @@ class MarkdownPage(pytest.File):
     """A page: parsed once, run once, in its own kernel."""
 
     _page: Page | None = None
-    _results: dict[int, BlockResult] | None = None
+    _results: dict[str, dict[int, BlockResult]] | None = None
 
     @property
     def page(self) -> Page:
@@ -91,11 +110,13 @@ class MarkdownPage(pytest.File):
         for block in self.page.runnable_blocks:
             yield BlockItem.from_parent(self, name=f"line{block.line}", block=block)
 
-    def results(self) -> dict[int, BlockResult]:
+    def results(self) -> dict[str, dict[int, BlockResult]]:
+        """Each reading's results, by block line: the page runs in all of them at once."""
         if self._results is None:
-            kernel = self.config.stash[KERNEL]
-            ran = kernel.run_page(self.page.path, self.page.runnable_blocks, self.page.text)
-            self._results = {r.line: r for r in ran}
+            kernels = self.config.stash[KERNELS]
+            for kernel in kernels.values():
+                kernel.submit(self.page.path, self.page.runnable_blocks, self.page.text)
+            self._results = {name: {r.line: r for r in kernel.collect()} for name, kernel in kernels.items()}
         return self._results
 
 
@@ -134,19 +155,63 @@ class BlockItem(_PageItem):
 
     def runtest(self) -> None:
         page = self.markdown_page.page
-        result = self.markdown_page.results()[self.block.line]
+        results = self.markdown_page.results()
+        result = results["script"][self.block.line]
         where = f"{page.path}:{self.block.line}"
+        shown_at = f"{page.path}:{self.block.output_line}"
         if result.not_run:
             raise DocCheckFailure(f"{where}: {result.not_run}")
         if result.error:
             printed = f"\nIt printed before that:\n{result.output}" if result.output else ""
             raise DocCheckFailure(f"{where}: the block raised an exception\n{result.error}{printed}")
-        problem = output_mismatch(self.block.expected_output, result.output, f"{page.path}:{self.block.output_line}")
+        if result.problem:
+            raise DocCheckFailure(f"{where}: {result.problem}")
+        problem = output_mismatch(self.block.expected_output, result.output, shown_at)
         if problem:
             raise DocCheckFailure(f"{where}: {problem}")
+        problems = []
+        if "seed" in results:
+            problems.append(_other_seed(results["seed"][self.block.line], result))
+        if "notebook" in results:
+            problems.append(_notebook(results["notebook"][self.block.line], self.block.expected_output, shown_at))
+        problems = [p for p in problems if p]
+        if problems:
+            raise DocCheckFailure("\n".join(f"{where}: {p}" for p in problems))
 
     def reportinfo(self) -> tuple[Path, int, str]:
         return self.path, self.block.line - 1, f"python block at line {self.block.line}"
+
+
+def _other_seed(other: BlockResult, result: BlockResult) -> str | None:
+    """Why the block is not what a reader sees under another hash seed, if it is not."""
+    if other.ok and other.output == result.output:
+        return None
+    if other.ok:
+        diff = output_mismatch(result.output, other.output, f"PYTHONHASHSEED={HASH_SEED}")
+        return (f"the output depends on the hash seed: under PYTHONHASHSEED=1 the block printed something "
+                f"else. A reader's Python draws a new seed at every start, so the order of a set, or of a "
+                f"dict built from one, changes from run to run: sort it before printing.\n{diff}")
+    return f"under PYTHONHASHSEED=1 the block did not do what it does under {HASH_SEED}:\n" + (
+        other.not_run or other.error or other.problem or "")
+
+
+def _notebook(nb: BlockResult, expected: str | None, shown_at: str) -> str | None:
+    """Why the page's notebook shows something else under this block, if it does."""
+    reading = "in the page's notebook (one namespace for the whole page, run inside Jupyter's event loop)"
+    if nb.not_run:
+        return f"{reading} the block did not run: {nb.not_run}"
+    if nb.error:
+        return f"{reading} the block raises, so a reader of the notebook sees an error:\n{nb.error}"
+    if nb.problem:
+        return f"{reading}: {nb.problem}"
+    shown = nb.output + (nb.displayed + "\n" if nb.displayed is not None else "")
+    mismatch = output_mismatch(expected, shown, shown_at)
+    if mismatch is None:
+        return None
+    if nb.displayed is not None:
+        return (f"{reading} Jupyter also shows the value of the block's last line, {nb.displayed[:80]}, "
+                "which no output block shows: end the block with print(...), an assignment, or a ';'")
+    return f"{reading} the block shows something else: {mismatch}"
 
 
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:

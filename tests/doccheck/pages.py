@@ -50,7 +50,6 @@ VICTIM = page("""
     [0.33333333] warn False
     [False, False, False, False]
     False [] False
-    victim.md:8: UserWarning: shown, not raised
-      warnings.warn("shown, not raised")
+    <stdin>:7: UserWarning: shown, not raised
     '''
 """)

@@ -11,7 +11,7 @@ from tests.doccheck.pages import POLLUTER, VICTIM, page
 
 @pytest.fixture(scope="module")
 def kernel():
-    kernel = Kernel(["numpy"])  # preloaded, as the real docs have it
+    kernel = Kernel(["numpy", "lambda_puzzle"])  # preloaded, as the real docs have it: the reader's packages
     yield kernel
     kernel.close()
 
@@ -140,3 +140,147 @@ def test_a_page_that_hangs_is_stopped():
     finally:
         kernel.close()
     assert hangs.not_run == "stopped: the page ran for more than 0.2 s and this block had not finished"
+
+
+# --- The reader (CONTRIBUTING.md): what a page shows is what its reader sees -------
+
+
+@pytest.fixture(scope="module")
+def notebook():
+    kernel = Kernel(["numpy", "lambda_puzzle"], seed="2", reading="notebook")
+    yield kernel
+    kernel.close()
+
+
+def only(results):
+    (result,) = results
+    return result
+
+
+@pytest.mark.parametrize("module", ["hypothesis", "pytest", "doccheck", "doccheck.kernel"])
+def test_a_page_may_import_only_what_a_reader_has(kernel, module):
+    result = only(run(kernel, f"'''python\nimport {module}\n'''\n"))
+    assert result.error.endswith(
+        f"ModuleNotFoundError: No module named '{module.partition('.')[0]}' for a reader: besides the standard "
+        "library, a reader's Python has only lambda_puzzle, numpy (doccheck)\n"
+    )
+
+
+def test_the_standard_library_numpy_and_the_package_import(kernel):
+    assert outputs(run(kernel, """
+        '''python
+        import fractions, json, numpy.linalg
+        from lambda_puzzle import AdditionNet
+        print(AdditionNet().loss(2, 5), fractions.Fraction(1, 3))
+        '''
+    """)) == ["107 1/3\n"]
+
+
+def test_other_seeds_order_sets_differently(kernel):
+    code = "'''python\nprint(list({'alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta'}))\n'''\n"
+    other = Kernel([], seed="1")
+    try:
+        assert outputs(run(kernel, code)) != outputs(run(other, code))
+    finally:
+        other.close()
+
+
+def test_the_notebook_shares_one_namespace_and_shows_a_bare_last_value(notebook):
+    first, second, silenced = run(notebook, """
+        '''python
+        total = 40
+        total + 2
+        '''
+
+        '''python
+        print(total)
+        None
+        '''
+
+        '''python
+        sorted([3, 1, 2]);
+        '''
+    """)
+    assert (first.displayed, first.output) == ("42", "")
+    assert (second.displayed, second.output) == (None, "40\n")
+    assert silenced.displayed is None
+
+
+def test_the_notebook_runs_inside_an_event_loop(notebook, kernel):
+    code = "'''python\nimport asyncio\nasync def f():\n    return 1\nprint(asyncio.run(f()))\n'''\n"
+    assert outputs(run(kernel, code)) == ["1\n"]
+    assert "asyncio.run() cannot be called from a running event loop" in only(run(notebook, code)).error
+
+
+def test_a_thread_or_a_child_process_left_running_is_a_problem_at_once(kernel):
+    import time
+
+    start = time.monotonic()
+    result = only(run(kernel, """
+        '''python
+        import subprocess, sys, threading
+        threading.Timer(5, print, ["late"]).start()
+        subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+        '''
+    """))
+    assert time.monotonic() - start < 5
+    assert "the page left 1 thread(s) running after its last block (Thread-" in result.problem
+    assert "the page left 1 child process(es) running after its last block" in result.problem
+
+
+def test_writing_to_dev_stdout_keeps_what_was_printed_before(kernel):
+    assert outputs(run(kernel, """
+        '''python
+        import os
+        print("one", flush=True)
+        with open("/dev/stdout", "w") as out:
+            out.write("two\\n")
+        os.system("echo three")
+        print("four")
+        '''
+    """)) == ["one\ntwo\nthree\nfour\n"]
+
+
+@pytest.mark.parametrize(("raw", "shown", "problem"), [
+    (b"50%\r100%\n", "100%\n", None),
+    (b"a\r\nb\n", "a\nb\n", None),
+    (b"100%\r50%\n", None, "it printed '50%' over '100%' with a carriage return"),
+    (b"\x1b[31mred\x1b[0m\n", None, "it printed the control character '\\x1b' (ESC)"),
+    (b"\x07\n", None, "it printed the control character '\\x07' (BEL)"),
+    (b"caf\xe9\n", None, "it printed bytes that are not UTF-8 (b'\\xe9\\n' at byte 3)"),
+    ("café\tκ\n".encode(), "café\tκ\n", None),
+])
+def test_output_is_shown_as_a_terminal_shows_it_or_refused(raw, shown, problem):
+    from doccheck.kernel import as_shown
+
+    text, why = as_shown(raw)
+    if problem is None:
+        assert (text, why) == (shown, None)
+    else:
+        assert why.startswith(problem)
+
+
+def test_each_page_has_its_own_temporary_area_and_nothing_is_left(kernel):
+    import glob
+    import tempfile
+
+    before = set(glob.glob(f"{tempfile.gettempdir()}/doccheck-page-*"))
+    writer = """
+        '''python
+        import os, tempfile
+        with open(os.path.join(tempfile.gettempdir(), "shared.txt"), "w") as f:
+            f.write("from another page")
+        print(os.listdir("."), os.listdir(tempfile.gettempdir()))
+        '''
+    """
+    reader = "'''python\nimport os, tempfile\nprint(os.listdir(tempfile.gettempdir()), os.listdir('.'))\n'''\n"
+    assert outputs(run(kernel, writer)) == ["[] ['shared.txt']\n"]
+    assert outputs(run(kernel, reader)) == ["[] []\n"]
+    assert set(glob.glob(f"{tempfile.gettempdir()}/doccheck-page-*")) <= before
+
+
+def test_a_warning_reads_the_same_wherever_the_block_stands(kernel):
+    block = "'''python\nimport warnings\nwarnings.warn('careful')\n'''\n"
+    assert outputs(run(kernel, block)) == outputs(run(kernel, "Some text.\n\nMore.\n\n" + block)) == [
+        "<stdin>:2: UserWarning: careful\n"
+    ]

@@ -8,15 +8,19 @@ import pytest
 
 from tests.doccheck.pages import POLLUTER, VICTIM, page
 
+READER_INI = "doccheck_preload = numpy lambda_puzzle"  # the reader's packages, as the real docs have them
+ALL = "script seed notebook"
+
 
 @pytest.fixture
 def run_pages(pytester):
     """Write pages (name -> text), run pytest on them in the given order, return the result."""
     pytester.makeconftest('pytest_plugins = ["doccheck.plugin"]')
 
-    def run(pages: dict[str, str], *args: str, ini: str = ""):
-        if ini:
-            pytester.makeini(f"[pytest]\n{ini}\n")
+    def run(pages: dict[str, str], *args: str, ini: str = "", readings: str = "script"):
+        # The rules of the reader need every reading; the other rules need one, and each
+        # reading costs a kernel to start.
+        pytester.makeini(f"[pytest]\ndoccheck_readings = {readings}\n{ini}\n")
         for name, text in pages.items():
             pytester.path.joinpath(name).write_text(page(text), "utf-8")  # page() leaves finished pages alone
         return pytester.runpytest(*pages, "-p", "no:cacheprovider", "-p", "no:hypothesispytest", *args)
@@ -101,7 +105,7 @@ def test_a_silent_block_needs_no_output_block(run_page):
 def test_no_page_sees_what_another_page_changed(run_pages, order):
     texts = {"polluter.md": POLLUTER, "victim.md": VICTIM}
     # Preloaded in the clean parent, as the real docs have it: each page still gets its own copy.
-    run_pages({name: texts[name] for name in order}, ini="doccheck_preload = numpy").assert_outcomes(passed=4)
+    run_pages({name: texts[name] for name in order}, ini=READER_INI, readings=ALL).assert_outcomes(passed=4)
 
 
 def test_pages_in_random_order_give_the_same_result(run_pages):
@@ -206,3 +210,101 @@ def test_a_page_that_hangs_is_stopped(run_page):
         "page.md:1: stopped: the page ran for more than 0.2 s and this block had not finished",
         "page.md:6: not run: the page's process ended in the block at line 1",
     ])
+
+
+# --- The reader: the plugin's messages (the rules themselves: test_kernel.py) -----
+
+
+def test_output_that_depends_on_the_hash_seed_fails_and_says_why(run_page):
+    from doccheck import Kernel, parse_page
+
+    code = 'print(list({"alpha", "beta", "gamma", "delta", "epsilon", "zeta"}))'
+    kernel = Kernel([])  # what the checked seed prints: the page shows exactly that
+    try:
+        parsed = parse_page(f"```python\n{code}\n```\n")
+        (first,) = kernel.run_page("page.md", parsed.runnable_blocks, parsed.text)
+    finally:
+        kernel.close()
+    result = run_page(f"""
+        '''python
+        {code}
+        '''
+
+        '''output
+        {first.output.strip()}
+        '''
+    """, readings="script seed")
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(["page.md:1: the output depends on the hash seed: under PYTHONHASHSEED=1*"
+                                 "sort it before printing."])
+
+
+def test_sorted_output_passes_under_every_seed(run_page):
+    run_page("""
+        '''python
+        print(sorted({"alpha", "beta", "gamma", "delta"}))
+        '''
+
+        '''output
+        ['alpha', 'beta', 'delta', 'gamma']
+        '''
+    """, readings=ALL).assert_outcomes(passed=2)
+
+
+def test_a_page_may_import_only_what_a_reader_has(run_page):
+    result = run_page("""
+        '''python
+        import hypothesis
+        '''
+    """, ini=READER_INI)
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines([
+        "ModuleNotFoundError: No module named 'hypothesis' for a reader: besides the standard library, "
+        "a reader's Python has only lambda_puzzle, numpy (doccheck)",
+    ])
+
+
+def test_a_bare_last_expression_is_what_jupyter_shows_too(run_page):
+    result = run_page("""
+        '''python
+        sorted({3, 1, 2})
+        '''
+    """, readings="script notebook")
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(["page.md:1: in the page's notebook (*) Jupyter also shows the value of the "
+                                 "block's last line, ?1, 2, 3?, which no output block shows*"])
+
+
+def test_a_block_that_raises_only_in_the_notebook_says_so(run_page):
+    result = run_page("""
+        '''python
+        sum = 0
+        print(sum)
+        '''
+
+        '''output
+        0
+        '''
+
+        '''python
+        print(sum([1, 2]))
+        '''
+
+        '''output
+        3
+        '''
+    """, readings="script notebook")
+    result.assert_outcomes(passed=2, failed=1)
+    result.stdout.fnmatch_lines(["page.md:10: in the page's notebook (*) the block raises, so a reader of the "
+                                 "notebook sees an error:", "*TypeError: 'int' object is not callable"])
+
+
+def test_a_thread_left_running_fails_the_last_block(run_page):
+    result = run_page("""
+        '''python
+        import threading
+        threading.Timer(0.2, print, ["late"]).start()
+        '''
+    """)
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(["page.md:1: the page left 1 thread(s) running after its last block (Thread-*"])
