@@ -50,6 +50,7 @@ def alternates(site_url: str, name: str) -> dict[str, str]:
 
 def front_matter(text: str) -> tuple[dict, str]:
     """A page's front matter (one JSON value a line: `description: "..."`) and the rest of it."""
+    text = text.removeprefix("\ufeff")  # a byte-order mark, which MkDocs reads as nothing
     found = re.match(r"---\n(.*?)\n---\n", text, re.S)
     if not found:
         return {}, text

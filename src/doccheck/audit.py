@@ -8,28 +8,32 @@ from doccheck.page import OPTIONS, OUTPUT_LANG, RUN_LANG, Block, Page, could_pas
 
 NOT_COLLECTED = "python block is not collected, so it never runs (is it inside HTML or an indented block?)"
 _RAW_FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`]*?)[ \t]*$")
-_RAW_LANG = re.compile(r"^\{?[ \t]*\.?(?P<lang>[\w+-]*)")
+_RAW_LANG = re.compile(r"^[ \t]*(?P<lang>[\w+-]*)")
+_ATTR_LANG = re.compile(r"(?:^|[\s{])\.(?P<lang>[\w+-]+)")  # {#id .python} or {.python #id}
 
 
-def raw_fences(text: str) -> list[tuple[int, str]]:
-    """(line, lang) of every fence opener, found line by line without a Markdown parser.
+def raw_fences(text: str) -> list[tuple[int, str, int | None]]:
+    """(line, lang, closing line) of every fence opener, found line by line without a Markdown parser.
 
     It is deliberately naive: it knows nothing of containers, lists, HTML blocks or
-    indentation, so it sees the fences that the parser might miss.
+    indentation, so it sees the fences that the parser might miss. Lines end at \n
+    alone, as for the parser: a form feed or U+2028 in the prose is not a line break.
     """
-    found = []
+    found: list[tuple[int, str, int | None]] = []
     open_fence: str | None = None
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):
         m = _RAW_FENCE.match(line)
         if not m:
             continue
         fence, info = m["fence"], m["info"]
         if open_fence is None:
             open_fence = fence
-            lang = _RAW_LANG.match(info)  # matches any header, if only with an empty name
-            found.append((number, lang["lang"] if lang else ""))
+            attr = _ATTR_LANG.search(info) if info.lstrip().startswith("{") else None
+            lang = attr["lang"] if attr else (plain["lang"] if (plain := _RAW_LANG.match(info)) else "")
+            found.append((number, lang, None))
         elif fence[0] == open_fence[0] and len(fence) >= len(open_fence) and not info:
             open_fence = None
+            found[-1] = (*found[-1][:2], number)
     return found
 
 
@@ -41,7 +45,7 @@ def audit_page(page: Page) -> list[str]:
     problems: list[tuple[int, str]] = []
     by_line = {b.line: b for b in page.blocks}
 
-    for line, lang in raw_fences(page.text):
+    for line, lang, closing in raw_fences(page.text):
         block = by_line.get(line)
         if not is_python_like(lang):
             continue
@@ -49,6 +53,19 @@ def audit_page(page: Page) -> list[str]:
             problems.append((line, f"```{lang} renders as Python but never runs: write ```{RUN_LANG}"))
         elif block is None or not (block.collected or block.notest):
             problems.append((line, NOT_COLLECTED))
+        elif closing is not None and block.end and closing + 1 != block.end:
+            read = block.end - 1  # the line Markdown closes the block at: the page's end when it never does
+            problems.append((line, (
+                f"the fence seems to close at line {closing}, but Markdown reads the block as closing at "
+                f"line {read}: check the indentation of its fences (a closing fence indented by four "
+                "spaces or more is code, not a fence)"
+            )))
+
+    for line, what in page.hidden:
+        problems.append((line, (
+            f"raw HTML here hides content from the reader or from the check of the built page ({what}): "
+            "a block in it would run unseen, or be shown unchecked; take the markup out"
+        )))
 
     for block in page.blocks:
         if block.lang != RUN_LANG:

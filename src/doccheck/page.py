@@ -12,6 +12,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
@@ -79,7 +80,7 @@ class Block:
     expected_output: str | None = None  # content of the ```output block right after it
     output_line: int | None = None
     notest_reason: str | None = None
-    previous_fence: Block | None = None  # the fence directly before this one, nothing between
+    previous_fence: Block | None = None  # the fence before this one, with nothing a reader sees between
 
     @property
     def continuation(self) -> bool:
@@ -101,6 +102,7 @@ class Page:
     text: str
     blocks: list[Block] = field(default_factory=list)
     orphan_outputs: list[int] = field(default_factory=list)
+    hidden: list[tuple[int, str]] = field(default_factory=list)  # (line, what): raw HTML that hides content
 
     @property
     def python_blocks(self) -> list[Block]:
@@ -176,14 +178,16 @@ def parse_page(text: str, path: Path | str = Path("<page>"), *, collect: bool = 
     every python fence that is not notest counts as run.
     """
     path = Path(path)
+    text = text.removeprefix("\ufeff")  # a byte-order mark, which MkDocs reads as nothing
     page = Page(path, text)
-    lines = text.splitlines()
+    lines = text.split("\n")  # lines end at \n alone, as for the Markdown parser
     tokens = make_parser().parse(text)
     if collect:
         from doccheck import _markdown_docs  # imports pytest-markdown-docs, and pytest with it
 
         collected = _markdown_docs.collected_fence_lines(tokens, text, path)
     previous: Block | None = None
+    previous_index = -1
     for i, token in enumerate(tokens):
         if token.type != "fence" or not token.map:
             continue
@@ -192,7 +196,7 @@ def parse_page(text: str, path: Path | str = Path("<page>"), *, collect: bool = 
         line = token.map[0] + 1
         block = Block(lang, tuple(info[1:]), line, token.content, end=token.map[1] + 1,
                       collected=(line in collected) if collect else None)
-        if i > 0 and tokens[i - 1].type == "fence":
+        if previous is not None and _nothing_shown_between(tokens, previous_index, i):
             block.previous_fence = previous
         if lang == OUTPUT_LANG:
             before = block.previous_fence
@@ -205,5 +209,39 @@ def parse_page(text: str, path: Path | str = Path("<page>"), *, collect: bool = 
             found = NOTEST_REASON.match(lines[line - 2])
             block.notest_reason = found["reason"] if found else None
         page.blocks.append(block)
-        previous = block
+        previous, previous_index = block, i
+    page.hidden = [(t.map[0] + 1, hiding) for t in tokens if t.map and (hiding := _hides(t))]
     return page
+
+
+# Raw HTML that keeps what it wraps from the reader, or from the check of the built page.
+_HIDING = re.compile(
+    r"display\s*:\s*none|visibility\s*:\s*hidden|<[a-z][^>]*\shidden(?=[\s>=/])|class=[\"'][^\"']*\bdoc\b|</article\b",
+    re.I,
+)
+
+
+def _hides(token: Any) -> str | None:
+    """What in a token of raw HTML hides content, if anything does."""
+    if token.type not in ("html_block", "inline"):
+        return None
+    sources = [token.content] if token.type == "html_block" else [
+        child.content for child in token.children or [] if child.type == "html_inline"
+    ]
+    for source in sources:
+        found = _HIDING.search(source)
+        if found:
+            return found[0]
+    return None
+
+
+def _nothing_shown_between(tokens: list[Any], start: int, end: int) -> bool:
+    """Whether a reader sees nothing between two fences: only HTML comments, or the
+    opening and closing of tabs and admonitions (an "Output" tab beside a "Code" tab)."""
+    for token in tokens[start + 1 : end]:
+        if token.type in ("mkdocs_container_open", "mkdocs_container_close"):
+            continue
+        if token.type == "html_block" and not re.sub(r"<!--.*?-->", "", token.content, flags=re.S).strip():
+            continue
+        return False
+    return True

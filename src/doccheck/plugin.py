@@ -86,7 +86,34 @@ def pytest_collect_file(
     collectors = [c for c in (yield) or [] if not isinstance(c, _markdown_docs.COLLECTORS)]
     if file_path.suffix == ".md":
         collectors.append(MarkdownPage.from_parent(parent, path=file_path))
+    elif file_path.suffix in OTHER_MARKDOWN:
+        collectors.append(OtherMarkdownFile.from_parent(parent, path=file_path))
     return collectors
+
+
+# MkDocs publishes these as pages too; this project writes its pages as .md.
+OTHER_MARKDOWN = (".markdown", ".mdown", ".mkdn", ".mkd")
+
+
+class OtherMarkdownFile(pytest.File):
+    """A page with another Markdown extension: refused with one item that says why."""
+
+    def collect(self) -> Iterator[pytest.Item]:
+        yield RefusedPage.from_parent(self, name="audit")
+
+
+class RefusedPage(pytest.Item):
+    def runtest(self) -> None:
+        raise DocCheckFailure(
+            f"{self.path.name}: MkDocs publishes {self.path.suffix} files as pages, but doccheck reads .md "
+            f"pages only, so its blocks would never run: rename it to {self.path.stem}.md"
+        )
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
+        return str(excinfo.value) if isinstance(excinfo.value, DocCheckFailure) else super().repr_failure(excinfo)
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        return self.path, 0, f"audit of {self.path.name}"
 
 
 class MarkdownPage(pytest.File):
@@ -102,7 +129,7 @@ class MarkdownPage(pytest.File):
                 name = self.path.relative_to(self.config.rootpath)
             except ValueError:
                 name = self.path
-            self._page = parse_page(self.path.read_text("utf-8"), name)
+            self._page = parse_page(self.path.read_text("utf-8-sig"), name)  # as MkDocs reads it
         return self._page
 
     def collect(self) -> Iterator[pytest.Item]:

@@ -199,3 +199,150 @@ def test_parse_page_pairs_python_blocks_with_their_output():
     first, second = parsed.runnable_blocks
     assert (first.line, first.expected_output, first.output_line) == (1, "1\n", 5)
     assert second.expected_output is None
+
+
+# --- What a reader would take for output, or never see (issue 18) -----------------
+
+
+def test_text_after_a_python_block_and_a_comment_still_looks_like_its_output():
+    assert audit("""
+        '''python
+        print(1 + 2)
+        '''
+
+        <!-- the result -->
+
+        '''text
+        3
+        '''
+    """) == ["page.md:7: ```text right after a python block looks like its output but is never checked: use ```output"]
+
+
+def test_an_output_tab_holding_a_text_block_looks_like_output():
+    assert audit("""
+        === "Code"
+
+            '''python
+            print(1 + 2)
+            '''
+
+        === "Output"
+
+            '''text
+            3
+            '''
+    """) == ["page.md:9: ```text right after a python block looks like its output but is never checked: use ```output"]
+
+
+def test_an_output_block_in_an_output_tab_is_paired_and_checked():
+    parsed = parse_page(page("""
+        === "Code"
+
+            '''python
+            print(1 + 2)
+            '''
+
+        === "Output"
+
+            '''output
+            3
+            '''
+    """))
+    assert parsed.runnable_blocks[0].expected_output == "3\n"
+    assert audit_page(parsed) == []
+
+
+def test_a_paragraph_between_a_python_block_and_a_text_block_is_fine():
+    assert audit("""
+        '''python
+        print(1 + 2)
+        '''
+
+        A shell session, introduced by a sentence:
+
+        '''text
+        $ python page.py
+        '''
+    """) == []
+
+
+@pytest.mark.parametrize(("markup", "what"), [
+    ('<div style="display: none" markdown>', "display: none"),
+    ('<div markdown hidden>', "<div markdown hidden"),
+    ('<div class="doc" markdown>', 'class="doc'),
+    ("</article>", "</article"),
+    ('<span style="visibility:hidden">x</span>', "visibility:hidden"),
+])
+def test_markup_that_hides_content_is_refused(markup, what):
+    problems = audit(f"""
+        {markup}
+
+        '''python
+        secret = 42
+        '''
+
+        </div>
+
+        '''python
+        print(6 * 7)
+        '''
+
+        '''output
+        42
+        '''
+    """)
+    assert problems == [f"page.md:1: raw HTML here hides content from the reader or from the check of the built page "
+                        f"({what}): a block in it would run unseen, or be shown unchecked; take the markup out"]
+
+
+def test_a_closing_fence_indented_as_code_is_caught():
+    problems = audit("""
+        '''python
+        print(1)
+            '''
+
+        Some prose that Markdown now reads as code.
+
+        '''output
+        1
+        '''
+    """)
+    assert problems[0].startswith("page.md:1: the fence seems to close at line 3, but Markdown reads the block as "
+                                  "closing at line 9")
+
+
+def test_an_attribute_header_with_python_among_its_classes_is_seen():
+    problems = audit("""
+        '''{#setup .python}
+        print("run?")
+        '''
+    """)
+    assert problems and all(p.startswith("page.md:1:") for p in problems)
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\x85", "\x0c"])
+def test_line_numbers_count_newlines_only(separator):
+    assert audit(f"""
+        A sentence{separator}with an odd separator.
+
+        '''python
+        print(1)
+        '''
+
+        '''output
+        1
+        '''
+    """) == []
+
+
+def test_a_byte_order_mark_is_read_as_nothing():
+    parsed = parse_page("\ufeff" + page("""
+        '''python
+        print(1)
+        '''
+
+        '''output
+        1
+        '''
+    """))
+    assert parsed.text.startswith("```python") and audit_page(parsed) == []

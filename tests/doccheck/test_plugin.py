@@ -308,3 +308,14 @@ def test_a_thread_left_running_fails_the_last_block(run_page):
     """)
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines(["page.md:1: the page left 1 thread(s) running after its last block (Thread-*"])
+
+
+@pytest.mark.parametrize("suffix", [".markdown", ".mdown", ".mkdn", ".mkd"])
+def test_a_page_with_another_markdown_extension_is_refused(pytester, suffix):
+    pytester.makeconftest('pytest_plugins = ["doccheck.plugin"]')
+    pytester.makeini("[pytest]\ndoccheck_readings = script\n")
+    pytester.path.joinpath(f"page{suffix}").write_text("```python\nraise SystemExit('never run')\n```\n", "utf-8")
+    result = pytester.runpytest(f"page{suffix}", "-p", "no:cacheprovider", "-p", "no:hypothesispytest")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines([f"page{suffix}: MkDocs publishes {suffix} files as pages, but doccheck reads .md "
+                                 "pages only, so its blocks would never run: rename it to page.md"])
