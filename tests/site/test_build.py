@@ -9,6 +9,7 @@ import pytest
 
 from doccheck import parse_page, rendered_mismatch
 from tests.paths import DOCS, MKDOCS_ENV, ROOT, alternates, front_matter, html_of
+from tests.site.conftest import build_warnings
 
 
 def article(html: str) -> str:
@@ -16,6 +17,18 @@ def article(html: str) -> str:
 
 
 SOURCES = sorted(DOCS.rglob("*.md"))
+
+
+def test_the_site_builds_strictly(site_build):
+    """The one test that fails, with each warning once, when the strict build does not pass;
+    every other test that needs the site then skips."""
+    _, output, returncode = site_build
+    warnings = build_warnings(output)
+    if warnings:
+        pytest.fail(f"mkdocs build --strict failed with {len(warnings)} warning(s):\n" + "\n".join(warnings),
+                    pytrace=False)
+    if returncode != 0:
+        pytest.fail(f"mkdocs build --strict failed:\n{output[-3000:]}", pytrace=False)
 
 
 def test_both_languages_are_built_with_their_lang_attribute(site):

@@ -121,7 +121,10 @@ def serve_and_edit(config) -> dict:
             pages = {path: get(base + path) for path in ("/", "/en/", "/api/", "/en/api/")}
 
             page = project / "docs" / "en" / "index.md"
-            page.write_text(page.read_text("utf-8") + "\nA sentence added while serving.\n", "utf-8")
+            # A writer's slip while serving: a dead link. The site must rebuild anyway and
+            # say so in the terminal (make build and the tests stay strict).
+            page.write_text(page.read_text("utf-8") + "\nA sentence added while serving, linking to [a page that "
+                            "is not there](gone.md).\n", "utf-8")
             wait_for_reload(base, pages["/en/"])
             after_docs = get(base + "/en/")
 
@@ -153,7 +156,8 @@ def test_make_serve_serves_both_languages_and_stops_cleanly():
 
 def test_serve_rebuilds_and_reloads_when_docs_or_src_change():
     served = background.result("make serve")
-    assert "A sentence added while serving." in served["after_docs"]
+    assert "A sentence added while serving" in served["after_docs"]
+    assert "gone.md" in served["output"] and "WARNING" in served["output"]
     assert "Estimate (edited) the gradient" in served["after_src"]
     assert "Traceback" not in served["output"]
 
