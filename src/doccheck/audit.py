@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+import difflib
 import re
+from collections.abc import Iterable
 
-from doccheck.page import OPTIONS, OUTPUT_LANG, RUN_LANG, Block, Page, could_pass_for_output, is_python_like
+from doccheck.page import (
+    OPTIONS,
+    OUTPUT_LANG,
+    RUN_LANG,
+    Block,
+    Page,
+    could_pass_for_output,
+    is_known_language,
+    is_python_like,
+    known_languages,
+)
 
 NOT_COLLECTED = "python block is not collected, so it never runs (is it inside HTML or an indented block?)"
 _RAW_FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`]*?)[ \t]*$")
@@ -37,13 +49,25 @@ def raw_fences(text: str) -> list[tuple[int, str, int | None]]:
     return found
 
 
-def audit_page(page: Page) -> list[str]:
+def audit_page(page: Page, languages: Iterable[str] = ()) -> list[str]:
     """Every problem that would let a block render as code without being run and checked.
 
+    `languages` are fence languages that Pygments does not know but a page needs
+    (``doccheck_languages``); any other unknown language is taken for a typo.
     Each problem starts with ``path:line:``.
     """
     problems: list[tuple[int, str]] = []
     by_line = {b.line: b for b in page.blocks}
+    needed = set(languages)
+
+    for line, lang, _ in raw_fences(page.text):
+        if lang and lang not in needed and not is_known_language(lang):
+            guess = difflib.get_close_matches(lang.lower(), known_languages(), n=1, cutoff=0.6)
+            hint = f"did you mean {guess[0]}?" if guess else "Pygments knows no such language"
+            problems.append((line, (
+                f"```{lang}: {hint} A fence in a language the site does not know renders as plain text and "
+                "never runs. (A language a page really needs goes into doccheck_languages.)"
+            )))
 
     for line, lang, closing in raw_fences(page.text):
         block = by_line.get(line)

@@ -43,6 +43,19 @@ def _lexer(lang: str | None) -> Lexer | None:
         return None
 
 
+def is_known_language(lang: str) -> bool:
+    """Whether Pygments, and so the site, knows the language of a fence."""
+    return _lexer(lang) is not None
+
+
+@functools.cache
+def known_languages() -> list[str]:
+    """Every name Pygments knows a lexer by, in lower case: what a typo is compared with."""
+    from pygments.lexers import get_all_lexers
+
+    return sorted({alias.lower() for _, aliases, _, _ in get_all_lexers() for alias in aliases})
+
+
 @functools.cache
 def is_python_like(lang: str | None) -> bool:
     """Whether the site highlights a fence of this language as Python.

@@ -51,6 +51,8 @@ class DocCheckFailure(AssertionError):
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini("doccheck_preload", "modules the clean doc kernel imports once", type="args", default=[])
     parser.addini("doccheck_timeout", "seconds a page may run before it is stopped", default=str(DEFAULT_TIMEOUT))
+    parser.addini("doccheck_languages", "fence languages Pygments does not know that pages may use", type="args",
+                  default=[])
     parser.addini("doccheck_readings", "the readings every page runs in: script, seed, notebook (all by default)",
                   type="args", default=list(READINGS))
     parser.getgroup("doccheck").addoption(
@@ -165,7 +167,7 @@ class AuditItem(_PageItem):
     """Fails when a block would render as code without being run and checked."""
 
     def runtest(self) -> None:
-        problems = audit_page(self.markdown_page.page)
+        problems = audit_page(self.markdown_page.page, self.config.getini("doccheck_languages"))
         if problems:
             raise DocCheckFailure("\n".join(problems))
 

@@ -83,7 +83,7 @@ def test_unsupported_fence_options_are_refused(option):
 @pytest.mark.parametrize("lang", ["text", "plain", "console", "", "pytb", "shell-session"])
 def test_a_fence_that_could_pass_for_output_is_refused(lang):
     shown = f"```{lang}" if lang else "a fence with no language"
-    assert audit(f"""
+    problems = audit(f"""
         '''python
         x = 1
         '''
@@ -91,7 +91,10 @@ def test_a_fence_that_could_pass_for_output_is_refused(lang):
         '''{lang}
         1
         '''
-    """) == [f"page.md:5: {shown} right after a python block looks like its output but is never checked: use ```output"]
+    """)
+    assert f"page.md:5: {shown} right after a python block looks like its output but is never checked: use ```output" \
+        in problems
+    assert len(problems) == (2 if lang == "plain" else 1)  # Pygments knows no "plain": a typo as well
 
 
 def test_a_python_fence_inside_html_is_refused():
@@ -346,3 +349,35 @@ def test_a_byte_order_mark_is_read_as_nothing():
         '''
     """))
     assert parsed.text.startswith("```python") and audit_page(parsed) == []
+
+
+# --- A typo in a fence's language (issue 19) ---------------------------------------
+
+
+def test_a_misspelt_language_is_refused_with_a_guess():
+    assert audit("""
+        Some prose.
+
+        '''pyhton
+        raise SystemExit("this never runs, and nobody would know")
+        '''
+    """) == ["page.md:3: ```pyhton: did you mean python? A fence in a language the site does not know renders "
+             "as plain text and never runs. (A language a page really needs goes into doccheck_languages.)"]
+
+
+def test_an_unknown_language_with_no_close_name_is_refused_too():
+    assert audit("""
+        '''zzqqx
+        text
+        '''
+    """)[0].startswith("page.md:1: ```zzqqx: Pygments knows no such language")
+
+
+def test_a_language_a_page_needs_can_be_listed():
+    text = page("""
+        '''mermaid
+        graph TD; A-->B
+        '''
+    """)
+    assert audit_page(parse_page(text, Path("page.md"))) != []
+    assert audit_page(parse_page(text, Path("page.md")), ["mermaid"]) == []
