@@ -35,6 +35,7 @@ from doccheck.audit import audit_page
 from doccheck.compare import output_mismatch
 from doccheck.kernel import DEFAULT_TIMEOUT, HASH_SEED, BlockResult, Kernel
 from doccheck.page import Block, Page, parse_page
+from doccheck.update import twins_differ, updated
 
 KERNELS = pytest.StashKey[dict[str, Kernel]]()
 # Every page runs three times, side by side: as a script under the hash seed whose
@@ -55,9 +56,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                   default=[])
     parser.addini("doccheck_readings", "the readings every page runs in: script, seed, notebook (all by default)",
                   type="args", default=list(READINGS))
-    parser.getgroup("doccheck").addoption(
+    parser.addini("doccheck_twins", "folders whose pages of the same name are one page in two languages",
+                  type="args", default=[])
+    group = parser.getgroup("doccheck")
+    group.addoption(
         "--doccheck-shuffle", type=int, metavar="SEED", default=None,
         help="run the Markdown pages in a random order drawn from SEED (blocks keep their order)",
+    )
+    group.addoption(
+        "--doccheck-update", action="store_true", default=False,
+        help="run the given pages (and their twins) and write what each block printed into its output block",
     )
 
 
@@ -243,7 +251,57 @@ def _notebook(nb: BlockResult, expected: str | None, shown_at: str) -> str | Non
     return f"{reading} the block shows something else: {mismatch}"
 
 
+UPDATE_FAILED = pytest.StashKey[bool]()
+
+
+def _update_pages(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """--doccheck-update: rewrite the output blocks of the collected pages and their twins."""
+    root = config.rootpath
+    pages = {item.markdown_page.path.resolve() for item in items if isinstance(item, _PageItem)}
+    folders = [(root / folder).resolve() for folder in config.getini("doccheck_twins")]
+    groups: dict[tuple[str, ...], list[Path]] = {}
+    for path in sorted(pages):
+        home = next((f for f in folders if path.is_relative_to(f)), None)
+        if home is None:
+            groups[(str(path),)] = [path]
+            continue
+        name = path.relative_to(home)
+        groups[("twins", str(name))] = [f / name for f in folders if (f / name).exists()]
+    kernel = config.stash[KERNELS]["script"]
+    write = config.get_terminal_writer().line
+    failed = False
+    for paths in groups.values():
+        parsed = [parse_page(p.read_text("utf-8-sig"), p.relative_to(root) if p.is_relative_to(root) else p)
+                  for p in paths]
+        differ = next((why for other in parsed[1:] if (why := twins_differ(parsed[0], other))), None)
+        if differ:
+            write(f"not updated: {differ}; twins must run the same code, comments aside")
+            failed = True
+            continue
+        for page, path in zip(parsed, paths, strict=True):
+            update = updated(page, kernel.run_page(page.path, page.runnable_blocks, page.text))
+            if update.refused:
+                write(update.refused)
+                failed = True
+            elif update.changes:
+                path.write_text(update.text, "utf-8")
+                for change in update.changes:
+                    write(change)
+            else:
+                write(f"{page.path}: unchanged")
+    config.stash[UPDATE_FAILED] = failed
+    items[:] = []  # nothing else runs: the pages have just changed under the collected items
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if session.config.getoption("doccheck_update", False):
+        session.exitstatus = 1 if session.config.stash.get(UPDATE_FAILED, True) else 0
+
+
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("doccheck_update"):
+        _update_pages(config, items)
+        return
     config.stash[BLOCK_IDS] = {
         item.nodeid: Path(item.markdown_page.page.path).parent.as_posix()
         for item in items

@@ -1,0 +1,90 @@
+"""`pytest --doccheck-update [PAGES]`: write what each block printed into its output block.
+
+Outputs are not copied by hand: the checker runs a page (as its script reading,
+under the checked hash seed) and rewrites its output blocks from what the blocks
+printed. A wrong output block is replaced, a missing one is added right after its
+block, and one after a block that prints nothing is removed. A page whose blocks
+raise is left alone. Twins (the same page in each language folder) are updated
+together, and refused when their code differs, comments aside. A page with nothing
+to change stays byte for byte the same.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import tokenize
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from doccheck.kernel import BlockResult
+from doccheck.page import OUTPUT_LANG, Page
+
+_INDENT = re.compile(r"^[ \t]*")
+
+
+@dataclass
+class Update:
+    """What updating one page did, or why it did nothing."""
+
+    path: Path
+    text: str  # the page's new text (the old one when nothing changed)
+    changes: list[str] = field(default_factory=list)  # "page.md:12: output block replaced", ...
+    refused: str | None = None
+
+
+def updated(page: Page, results: list[BlockResult]) -> Update:
+    """`page` with every output block equal to what its block printed."""
+    by_line = {r.line: r for r in results}
+    failed = [r for r in results if not r.ok]
+    if failed:
+        first = failed[0]
+        why = first.not_run or first.problem or (first.error or "").strip().splitlines()[-1]
+        return Update(page.path, page.text, refused=f"{page.path}:{first.line}: not updated: the block {why}")
+    lines = page.text.split("\n")
+    outputs = {b.line: b for b in page.blocks if b.lang == OUTPUT_LANG}
+    edits: list[tuple[int, int, list[str], str]] = []  # replace lines[start:end], and say what was done
+    for block in page.runnable_blocks:
+        printed = by_line[block.line].output
+        if printed and not printed.endswith("\n"):
+            printed += "\n"
+        indent = _INDENT.match(lines[block.line - 1])[0]  # type: ignore[index]  # always matches
+        body = [indent + line if line else line for line in printed.rstrip("\n").split("\n")] if printed else []
+        if block.output_line is not None:
+            shown = outputs[block.output_line]
+            if shown.code == printed:
+                continue
+            if printed:
+                edits.append((shown.line, shown.end - 2, body, f"{page.path}:{shown.line}: output block replaced"))
+            else:  # the block prints nothing now: the output block and the blank line before it go
+                start = shown.line - 2 if shown.line >= 2 and not lines[shown.line - 2].strip() else shown.line - 1
+                edits.append((start, shown.end - 1, [], f"{page.path}:{shown.line}: output block removed"))
+        elif printed:
+            after = block.end - 1  # the line right after the block's closing fence
+            edits.append((after, after, ["", f"{indent}```{OUTPUT_LANG}", *body, f"{indent}```"],
+                          f"{page.path}:{block.line}: output block added after the block"))
+    for start, end, new, _ in sorted(edits, reverse=True):
+        lines[start:end] = new
+    return Update(page.path, "\n".join(lines), [message for *_, message in edits])
+
+
+def code_without_comments(code: str) -> str:
+    """A block's code with comments and trailing spaces taken out: what twins must share."""
+    try:
+        tokens = [t for t in tokenize.generate_tokens(io.StringIO(code).readline) if t.type != tokenize.COMMENT]
+        code = tokenize.untokenize(tokens)
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        pass  # compared as written
+    return "\n".join(line.rstrip() for line in code.strip().split("\n") if line.strip())
+
+
+def twins_differ(first: Page, second: Page) -> str | None:
+    """Why two language versions of a page cannot share their outputs, if they cannot."""
+    a = [code_without_comments(b.code) for b in first.runnable_blocks]
+    b = [code_without_comments(b.code) for b in second.runnable_blocks]
+    if len(a) != len(b):
+        return f"{first.path} has {len(a)} blocks that run, {second.path} has {len(b)}"
+    for mine, theirs, block, twin in zip(a, b, first.runnable_blocks, second.runnable_blocks, strict=True):
+        if mine != theirs:
+            return f"{first.path}:{block.line} and {second.path}:{twin.line} run different code"
+    return None
