@@ -39,9 +39,10 @@ import json
 import posixpath
 import re
 import sys
+from html import escape
 from importlib.metadata import version
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlencode, urljoin, urlsplit
 
 from jinja2 import FileSystemBytecodeCache
 from mkdocs.plugins import event_priority
@@ -148,6 +149,12 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     return markdown
 
 
+SOURCE_LINKS = {
+    "ja": '<p class="md-source-links">このページのソース：<a href="{edit}">{path} を編集</a>・'
+          '<a href="{report}">間違いを報告</a></p>',
+    "en": '<p class="md-source-links">This page\'s source: <a href="{edit}">edit {path}</a> · '
+          '<a href="{report}">report a mistake</a></p>',
+}
 NOTEBOOK_LINK = {
     "ja": "このページを Jupyter ノートブックでダウンロード",
     "en": "Download this page as a Jupyter notebook",
@@ -162,6 +169,12 @@ def on_page_content(html: str, page, config, files) -> str:
     link = (f'<p class="md-notebook"><a href="{page.meta["notebook"]}" download>'
             f"{NOTEBOOK_LINK[lang]}</a></p>")
     html = re.sub(r"(</h1>)", lambda m: m[1] + link, html, count=1)
+    repo = config.extra.get("repo_url", "").rstrip("/")
+    if repo:  # every page links to its own source, to edit it or to report a mistake in it
+        source = Path(page.file.abs_src_path).resolve().relative_to(Path(config.config_file_path).resolve().parent)
+        path = source.as_posix()
+        report = f"{repo}/issues/new?" + urlencode({"title": f"{path}: ", "body": page.canonical_url or ""})
+        html += SOURCE_LINKS[lang].format(edit=f"{repo}/edit/main/{path}", report=escape(report), path=path)
     if stepper.SLOT in html:
         html = html.replace(stepper.SLOT, stepper.render(lang, _stepper_run()))
         page.meta["stepper"] = True

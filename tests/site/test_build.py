@@ -268,3 +268,11 @@ def test_mkdocstrings_stylesheet_only_where_it_styles_something(site, mkdocstrin
     styled = bool(used & mkdocstrings_own_classes)
     assert html.count("assets/_mkdocstrings.css") == (1 if styled else 0)
     assert (page.name == "api.md") == styled
+
+
+@pytest.mark.parametrize("lang", ["", "en/"])
+def test_the_footer_names_the_licence_without_a_repository(site, lang):
+    html = (site / lang / "index.html").read_text("utf-8")
+    footer = re.search(r'<div class="md-copyright__highlight">(.*?)</div>', html, re.S)[1]
+    assert "MIT" in footer and "<a " not in footer  # no REPO_URL in the tests' main build: no repository link
+    assert "md-source-links" not in html
