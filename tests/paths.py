@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import json
+import functools
 import os
-import re
 from pathlib import Path
+
+from doccheck.page import Page, parse_page
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -48,11 +49,15 @@ def alternates(site_url: str, name: str) -> dict[str, str]:
     }
 
 
+@functools.cache
+def page_of(lang: str, name: str) -> Page:
+    """The page model (doccheck.page) of a page such as ("ja", "faq.md"): front matter, headings,
+    prose paragraphs and fenced blocks. Every test that reads pages asks it."""
+    path = DOCS / lang / name
+    return parse_page(path.read_text("utf-8"), path.relative_to(ROOT), collect=False)
+
+
 def front_matter(text: str) -> tuple[dict, str]:
-    """A page's front matter (one JSON value a line: `description: "..."`) and the rest of it."""
-    text = text.removeprefix("\ufeff")  # a byte-order mark, which MkDocs reads as nothing
-    found = re.match(r"---\n(.*?)\n---\n", text, re.S)
-    if not found:
-        return {}, text
-    meta = {key: json.loads(value) for key, value in re.findall(r"^(\w+): (.*)$", found[1], re.M)}
-    return meta, text[found.end():]
+    """A page's front matter, as the page model reads it, and the rest of the page."""
+    page = parse_page(text, collect=False)
+    return page.front_matter, "\n".join(page.text.split("\n")[page.body_line - 1 :])

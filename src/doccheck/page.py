@@ -109,13 +109,33 @@ class Block:
         return self.lang == RUN_LANG and self.collected is not False and not self.notest
 
 
+@dataclass(frozen=True)
+class Heading:
+    line: int
+    level: int
+    text: str  # as the reader sees it: inline code without its backticks, no { #id }
+    id: str | None  # the explicit { #id }, if the heading has one
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    line: int
+    source: str  # the paragraph's Markdown, inline code and links as written
+
+
 @dataclass(eq=False)
 class Page:
+    """A Markdown page, parsed once: what every reader of pages (the checker, the tests) asks."""
+
     path: Path
     text: str
     blocks: list[Block] = field(default_factory=list)
     orphan_outputs: list[int] = field(default_factory=list)
     hidden: list[tuple[int, str]] = field(default_factory=list)  # (line, what): raw HTML that hides content
+    front_matter: dict[str, Any] = field(default_factory=dict)  # the YAML between the first two --- lines
+    body_line: int = 1  # the first line after the front matter
+    headings: list[Heading] = field(default_factory=list)
+    paragraphs: list[Paragraph] = field(default_factory=list)  # prose: not code, headings or raw HTML
 
     @property
     def python_blocks(self) -> list[Block]:
@@ -194,7 +214,10 @@ def parse_page(text: str, path: Path | str = Path("<page>"), *, collect: bool = 
     text = text.removeprefix("\ufeff")  # a byte-order mark, which MkDocs reads as nothing
     page = Page(path, text)
     lines = text.split("\n")  # lines end at \n alone, as for the Markdown parser
-    tokens = make_parser().parse(text)
+    meta, body_start = _front_matter(text)
+    page.front_matter, page.body_line = meta, body_start + 1
+    # The front matter is blanked, not cut, so that every line keeps its number.
+    tokens = make_parser().parse("\n" * body_start + "\n".join(lines[body_start:]) if body_start else text)
     if collect:
         from doccheck import _markdown_docs  # imports pytest-markdown-docs, and pytest with it
 
@@ -224,8 +247,32 @@ def parse_page(text: str, path: Path | str = Path("<page>"), *, collect: bool = 
         page.blocks.append(block)
         previous, previous_index = block, i
     page.hidden = [(t.map[0] + 1, hiding) for t in tokens if t.map and (hiding := _hides(t))]
+    for i, token in enumerate(tokens):
+        if token.type == "heading_open" and token.map:
+            source = tokens[i + 1].content
+            found = _HEADING_ID.search(source)
+            shown = _HEADING_ID.sub("", source).replace("`", "").strip()
+            page.headings.append(Heading(token.map[0] + 1, int(token.tag[1]), shown, found["id"] if found else None))
+        elif token.type == "paragraph_open" and token.map:
+            page.paragraphs.append(Paragraph(token.map[0] + 1, tokens[i + 1].content))
     return page
 
+
+_HEADING_ID = re.compile(r"\s*\{\s*#(?P<id>[A-Za-z][\w-]*)\s*\}\s*$")
+_FRONT_MATTER = re.compile(r"---[ \t]*\n(?P<yaml>.*?\n)?---[ \t]*(\n|$)", re.S)
+
+
+def _front_matter(text: str) -> tuple[dict[str, Any], int]:
+    """The page's front matter, as MkDocs reads it (YAML), and the line the body starts on."""
+    found = _FRONT_MATTER.match(text)
+    if not found:
+        return {}, 0
+    import yaml  # MkDocs' own YAML reader; only pages with front matter need it
+
+    meta = yaml.safe_load(found["yaml"] or "") or {}
+    if not isinstance(meta, dict):
+        raise ValueError(f"the front matter is not a mapping of keys to values: {meta!r}")
+    return meta, text[: found.end()].count("\n")
 
 # Raw HTML that keeps what it wraps from the reader, or from the check of the built page.
 _HIDING = re.compile(

@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import io
-import re
 import tokenize
 
 from doccheck import is_python_like, parse_page
 from doccheck.page import OUTPUT_LANG
-
-HEADING = re.compile(r"^(?P<level>#{1,6})[ \t]+(?P<text>.*?)[ \t]*$")
-EXPLICIT_ID = re.compile(r"\{[ \t]*#(?P<id>[A-Za-z][\w-]*)[ \t]*\}$")
 
 
 def without_comments(code: str) -> str:
@@ -34,27 +30,9 @@ def code_signature(text: str) -> list[tuple]:
     return signature
 
 
-def heading_ids(text: str) -> list[tuple[int, str, str | None]]:
-    """(line, level, explicit id or None) for every ATX heading outside code fences."""
-    fence_lines = set()
-    lines = text.splitlines()
-    in_fence = None
-    for number, line in enumerate(lines, start=1):
-        stripped = line.strip()
-        if in_fence:
-            fence_lines.add(number)
-            if stripped.startswith(in_fence) and stripped.strip("`~") == "":
-                in_fence = None
-        elif stripped.startswith(("```", "~~~")):
-            fence_lines.add(number)
-            in_fence = stripped[:3]
-    found = []
-    for number, line in enumerate(lines, start=1):
-        m = HEADING.match(line)
-        if m and number not in fence_lines:
-            explicit = EXPLICIT_ID.search(m["text"])
-            found.append((number, m["level"], explicit["id"] if explicit else None))
-    return found
+def heading_ids(text: str) -> list[tuple[int, int, str | None]]:
+    """(line, level, explicit id or None) for every heading, as the page model reads them."""
+    return [(h.line, h.level, h.id) for h in parse_page(text, collect=False).headings]
 
 
 def compare_pages(ja: str, en: str) -> list[str]:

@@ -1,13 +1,12 @@
 """The call order that code-path.md shows is the order in which the package really calls."""
 
-import re
 import sys
 
 import numpy as np
 import pytest
 
 from lambda_puzzle import TwoLayerNet
-from tests.paths import DOCS, LANGUAGES
+from tests.paths import LANGUAGES, page_of
 
 
 def recorded_calls() -> list[str]:
@@ -36,9 +35,10 @@ def recorded_calls() -> list[str]:
 
 
 def shown_calls(lang: str) -> list[str]:
-    text = (DOCS / lang / "code-path.md").read_text("utf-8")
-    section = text[text.index("{ #call-trace }") :]
-    return re.search(r"```text\n(.*?)```", section, re.S)[1].splitlines()
+    """The text block of the page's "call-trace" section."""
+    page = page_of(lang, "code-path.md")
+    start = next(h.line for h in page.headings if h.id == "call-trace")
+    return next(b for b in page.blocks if b.line > start and b.lang == "text").code.splitlines()
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

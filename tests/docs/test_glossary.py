@@ -8,7 +8,8 @@ import re
 
 import pytest
 
-from tests.paths import DOCS, PAGE_NAMES, front_matter
+from doccheck.page import parse_page
+from tests.paths import DOCS, PAGE_NAMES
 
 # term -> a pattern that a plain gloss of it contains
 GLOSSES = {
@@ -32,13 +33,17 @@ GLOSSES = {
 
 
 def paragraphs(text: str) -> list[str]:
-    _, text = front_matter(text)  # not shown on the page
-    text = text.split("{ #map }")[0]
-    text = re.sub(r"```.*?```", "", text, flags=re.S)
-    text = re.sub(r"`[^`]*`", "", text)
-    text = re.sub(r"\[[^\]]*\]\([^)]*\)", "", text)
-    text = re.sub(r"(?m)^#.*$", "", text)
-    return text.split("\n\n")
+    """The prose a reader reads, from the page model: code, link texts, headings and the
+    home page's map of the site name topics, and do not count as a use."""
+    page = parse_page(text, collect=False)
+    end = next((h.line for h in page.headings if h.id == "map"), None)
+    found = []
+    for paragraph in page.paragraphs:
+        if end is not None and paragraph.line > end:
+            continue
+        prose = re.sub(r"`[^`]*`", "", paragraph.source)
+        found.append(re.sub(r"\[[^\]]*\]\([^)]*\)", "", prose))
+    return found
 
 
 def unexplained(text: str, lang: str) -> list[str]:

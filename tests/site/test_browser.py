@@ -23,7 +23,7 @@ from axe_playwright_python.async_playwright import Axe
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
 from tests import paths
-from tests.paths import DOCS, LANGUAGES, PAGE_NAMES, PREFIX, ROOT, alternates, html_of, page_url
+from tests.paths import DOCS, LANGUAGES, PAGE_NAMES, PREFIX, ROOT, alternates, html_of, page_of, page_url
 from tests.site.browser import CHROMIUM_ARGS
 from tests.site.server import COUNTED_AS, PagesServer
 from tests.site.stepper_run import record_again
@@ -35,7 +35,8 @@ BUDGETS = json.loads(paths.BUDGETS.read_text("utf-8"))
 OTHER = {"ja": "en", "en": "ja"}
 OUTPUT_LABEL = {"ja": "出力", "en": "Output"}
 PAGES = [(lang, name) for lang in LANGUAGES for name in PAGE_NAMES]
-SCREENSHOT_PAGES = ("index.md", "addition-network.md")
+SCREENSHOT_PAGES = [name for name in PAGE_NAMES if page_of(LANGUAGES[0], name).front_matter.get("screenshot")]
+REFERENCE_PAGES = [name for name in PAGE_NAMES if page_of(LANGUAGES[0], name).front_matter.get("reference")]
 DEVICES = {"desktop": (1280, 800), "phone": (390, 844)}
 DESKTOP = dict(zip(("width", "height"), DEVICES["desktop"], strict=True))  # where every visit starts
 # No host name resolves, so nothing the pages ask of another site leaves the machine;
@@ -46,24 +47,13 @@ PAGES_AT_ONCE = 2  # tabs at work at once: one a core (a third made the session 
 NOT_FOUND = {"ja": "/no/such/page/", "en": "/en/no/such/page/"}
 SWITCH_FROM = ("ja", "faq.md")  # the page where the language menu is really clicked
 # (language, query, pages that must be among the results), beside every title and heading.
+# Phrases readers type, and the pages the search must find them on: each page lists its
+# own in its front matter (`queries`), beside every title and heading of the language.
 SEARCHES = [
-    ("ja", "ラムダ式", {"index.md"}),
-    ("ja", "ラムダ関数", {"index.md"}),
-    ("ja", "足し算ネットワーク", {"addition-network.md"}),
-    ("ja", "整数の重み", {"break-it.md"}),
-    ("ja", "ダミー引数", {"cleaner-designs.md"}),
-    ("ja", "同じオブジェクト", {"why-it-works.md"}),
-    ("ja", "数値微分", {"gradient-check.md"}),
-    ("ja", "中心差分", {"code-path.md"}),
-    ("ja", "インプレース", {"why-it-works.md"}),
-    ("ja", "暗算", {"addition-network.md"}),  # only inside a paragraph
-    ("en", "lambda", {"index.md", "addition-network.md", "why-it-works.md"}),
-    ("en", "addition network", {"addition-network.md"}),
-    ("en", "same object", {"why-it-works.md"}),
-    ("en", "dummy argument", {"cleaner-designs.md"}),
-    ("en", "intuition", {"addition-network.md"}),  # only inside a paragraph
+    (lang, query, {name for name in PAGE_NAMES if query in page_of(lang, name).front_matter.get("queries", [])})
+    for lang in LANGUAGES
+    for query in dict.fromkeys(q for name in PAGE_NAMES for q in page_of(lang, name).front_matter.get("queries", []))
 ]
-HEADING = re.compile(r"^(#{1,2})\s+(?P<text>.+?)\s*(\{\s*#[\w-]+\s*\})?\s*$", re.M)
 OUTPUT_STYLE = """() => {
     const out = document.querySelector('article .language-output');
     const code = document.querySelector('article .language-python pre > code');
@@ -582,7 +572,7 @@ class Browsing:
             typed = {lang: [query for search_lang, query, _ in SEARCHES if search_lang == lang] for lang in LANGUAGES}
             # The tabs take the jobs in this order: the longest first (the API pages,
             # then typing the searches), so that no tab is left with a long one at the end.
-            longest_first = sorted(PAGES, key=lambda page: page[1] != "api.md")
+            longest_first = sorted(PAGES, key=lambda page: page[1] not in REFERENCE_PAGES)
             jobs = {("visits", page): in_a_tab(self.visit, clipboard, *page) for page in longest_first[:2]}
             jobs |= {("typed", lang): in_a_tab(self.search, lang, typed[lang]) for lang in LANGUAGES}
             jobs |= {("visits", page): in_a_tab(self.visit, clipboard, *page) for page in longest_first[2:]}
@@ -607,10 +597,9 @@ def search_queries(lang: str) -> dict[str, set[str]]:
     """Query -> pages it must find: every title and heading of the language, and SEARCHES too."""
     queries: dict[str, set[str]] = {}
     for name in PAGE_NAMES:
-        text = re.sub(r"```.*?```", "", (DOCS / lang / name).read_text("utf-8"), flags=re.S)
-        for match in HEADING.finditer(text):
-            query = match["text"].replace("`", "").strip()
-            queries.setdefault(query, set()).add(name)
+        for heading in page_of(lang, name).headings:
+            if heading.level <= 2:
+                queries.setdefault(heading.text, set()).add(name)
     for search_lang, query, names in SEARCHES:
         if search_lang == lang:
             queries.setdefault(query, set()).update(names)
@@ -687,14 +676,19 @@ def test_the_copy_button_copies_the_code(visits):
         assert visit.copied is not None and visit.copied.strip() == visit.first_code.strip()
 
 
-@pytest.mark.parametrize("lang_name", [p for p in PAGES if p[1] != "credits.md"], ids=ids)
+# Pages with code: fenced blocks, or the reference's source listings.
+WITH_CODE = [p for p in PAGES if page_of(*p).blocks or p[1] in REFERENCE_PAGES]
+WITH_OUTPUT = [p for p in PAGES if any(b.expected_output is not None for b in page_of(*p).blocks)]
+
+
+@pytest.mark.parametrize("lang_name", WITH_CODE, ids=ids)
 def test_every_code_block_has_a_copy_button(visits, lang_name):
     visit = visits(*lang_name)
     assert visit.code_blocks > 0
     assert visit.copy_buttons == visit.code_blocks
 
 
-@pytest.mark.parametrize("lang_name", [p for p in PAGES if p[1] not in ("api.md", "credits.md")], ids=ids)
+@pytest.mark.parametrize("lang_name", WITH_OUTPUT, ids=ids)
 def test_output_blocks_are_visibly_distinct_from_code(visits, lang_name):
     lang, name = lang_name
     style = visits(lang, name).output_style
@@ -748,8 +742,9 @@ def test_tables_wrapped_at_build_look_as_material_draws_them(visits, site, lang_
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_line_numbers_of_the_source_listings_are_readable(visits, lang):
-    colours = visits(lang, "api.md").line_number_colours
+@pytest.mark.parametrize("name", REFERENCE_PAGES)
+def test_line_numbers_of_the_source_listings_are_readable(visits, lang, name):
+    colours = visits(lang, name).line_number_colours
     assert colours is not None, "the API page shows no numbered source listing"
     foreground, background = colours
     assert "rgba" not in foreground + background, colours  # opaque, so the ratio below is the real one
