@@ -21,7 +21,7 @@ from doccheck.page import (
 NOT_COLLECTED = "python block is not collected, so it never runs (is it inside HTML or an indented block?)"
 _RAW_FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`]*?)[ \t]*$")
 _RAW_LANG = re.compile(r"^[ \t]*(?P<lang>[\w+-]*)")
-_ATTR_LANG = re.compile(r"(?:^|[\s{])\.(?P<lang>[\w+-]+)")  # {#id .python} or {.python #id}
+_ATTR_LANG = re.compile(r"(?:^|[\s{])\.(?P<lang>[\w+-]+)")  # {#id .python}, {.python #id} or .python
 
 
 def raw_fences(text: str) -> list[tuple[int, str, int | None]]:
@@ -40,7 +40,7 @@ def raw_fences(text: str) -> list[tuple[int, str, int | None]]:
         fence, info = m["fence"], m["info"]
         if open_fence is None:
             open_fence = fence
-            attr = _ATTR_LANG.search(info) if info.lstrip().startswith("{") else None
+            attr = _ATTR_LANG.search(info) if info.lstrip().startswith(("{", ".")) else None
             lang = attr["lang"] if attr else (plain["lang"] if (plain := _RAW_LANG.match(info)) else "")
             found.append((number, lang, None))
         elif fence[0] == open_fence[0] and len(fence) >= len(open_fence) and not info:
@@ -84,6 +84,18 @@ def audit_page(page: Page, languages: Iterable[str] = ()) -> list[str]:
                 f"line {read}: check the indentation of its fences (a closing fence indented by four "
                 "spaces or more is code, not a fence)"
             )))
+
+    inside = {n for b in page.blocks for n in range(b.line + 1, b.end - 1)}
+    reported = {line for line, _ in problems}
+    for number, text in enumerate(page.text.split("\n"), start=1):
+        opener = _RAW_FENCE.match(text)
+        if not opener or number in by_line or number in inside or number in reported:
+            continue
+        info = opener["info"]
+        attr = _ATTR_LANG.search(info) if info.lstrip().startswith(("{", ".")) else None
+        lang = attr["lang"] if attr else (plain["lang"] if (plain := _RAW_LANG.match(info)) else "")
+        if is_python_like(lang):
+            problems.append((number, NOT_COLLECTED))
 
     for line, what in page.hidden:
         problems.append((line, (

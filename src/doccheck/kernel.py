@@ -226,7 +226,30 @@ def serve() -> None:
 
 
 def _fork_page(request: dict[str, Any], clean_filters: list[Any]) -> list[dict[str, Any]]:
+    """Run a page: in the script reading, each block with its continuations in a process of
+    its own (a fresh python); in the notebook reading, the whole page in one."""
     folder = tempfile.mkdtemp(prefix="doccheck-page-")
+    deadline = time.monotonic() + request["timeout"]
+    runs: list[list[dict[str, Any]]] = []
+    for block in request["blocks"]:
+        if runs and (block["continuation"] or request["reading"] == "notebook"):
+            runs[-1].append(block)
+        else:
+            runs.append([block])
+    results: list[dict[str, Any]] = []
+    try:
+        for run in runs:
+            if time.monotonic() >= deadline:
+                why = f"not run: the page ran for more than {request['timeout']:g} s before this block"
+                results += [{"line": block["line"], "not_run": why} for block in run]
+            else:
+                results += _fork_run({**request, "blocks": run}, clean_filters, folder, deadline)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return results
+
+
+def _fork_run(request: dict[str, Any], clean_filters: list[Any], folder: str, deadline: float) -> list[dict[str, Any]]:
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child
@@ -238,11 +261,10 @@ def _fork_page(request: dict[str, Any], clean_filters: list[Any]) -> list[dict[s
         finally:
             os._exit(status)
     os.close(write_end)
-    try:
-        lines, timed_out = _read_reports(read_end, pid, request["timeout"])
-        _, status = os.waitpid(pid, 0)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+    lines, timed_out = _read_reports(read_end, pid, max(deadline - time.monotonic(), 0.01))
+    _, status = os.waitpid(pid, 0)
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pid, signal.SIGKILL)  # anything of its process group still there
     reported: dict[int, dict[str, Any]] = {}
     left_running = None
     for record in lines:
@@ -261,11 +283,11 @@ def _fork_page(request: dict[str, Any], clean_filters: list[Any]) -> list[dict[s
             why = (
                 f"stopped: the page ran for more than {request['timeout']:g} s and this block had not finished"
                 if timed_out
-                else f"the page's process ended ({_describe(status)}) while this block ran"
+                else f"the block's process ended ({_describe(status)}) while it ran"
             )
             results.append({"line": line, "not_run": why})
         else:
-            why = f"not run: the page's process ended in the block at line {running}"
+            why = f"not run: the process ended in the block at line {running}, which this one continues"
             results.append({"line": line, "not_run": why})
     if left_running and results:
         last = results[-1]
@@ -371,10 +393,12 @@ def _text_stream(fd: int) -> io.TextIOWrapper:
 
 
 def _run_page(request: dict[str, Any], report_fd: int, clean_filters: list[Any], folder: str) -> None:
+    os.setpgid(0, 0)  # a group of its own: what it starts, even a shell's background job, stays in it
     work, scratch = Path(folder, "work"), Path(folder, "tmp")
-    work.mkdir()
-    scratch.mkdir()
+    work.mkdir(exist_ok=True)  # one page's blocks share their folders, as a reader's session does
+    scratch.mkdir(exist_ok=True)
     os.chdir(work)
+    sys.argv = [""]  # as a fresh python reading a script from stdin has it
     os.environ["TMPDIR"] = str(scratch)
     tempfile.tempdir = None  # tempfile reads TMPDIR again
     null = os.open(os.devnull, os.O_RDONLY)
@@ -403,6 +427,8 @@ def _run_page(request: dict[str, Any], report_fd: int, clean_filters: list[Any],
         asyncio.run(_as_a_coroutine(lambda: _run_blocks(request, page, capture, send, notebook=True)))
     else:
         _run_blocks(request, page, capture, send, notebook=False)
+    if request["reading"] == "script":  # what a fresh python does as it exits
+        _exit_as_python_does(request, capture, send)
     left = _left_running(capture.thread)
     if left:
         send({"left_running": left})
@@ -421,7 +447,7 @@ def _run_blocks(request: dict[str, Any], page: _Page, capture: _Capture, send: A
         line = block["line"]
         if module is None or not (block["continuation"] or notebook):
             module = types.ModuleType("__main__")
-            module.__dict__["__builtins__"] = builtins
+            module.__dict__.update(__builtins__=builtins, __annotations__={})
             sys.modules["__main__"] = module
             raised_at = None
         elif raised_at is not None and not notebook:
@@ -454,7 +480,7 @@ def _execute(code: str, line: int, namespace: dict[str, Any], page: _Page, noteb
 
     tree = ast.parse(code, CODE_NAME) if notebook else None
     last = None
-    if tree is not None and tree.body and isinstance(tree.body[-1], ast.Expr) and not code.rstrip().endswith(";"):
+    if tree is not None and tree.body and isinstance(tree.body[-1], ast.Expr) and not _ends_with_semicolon(code):
         last = ast.Expression(tree.body[-1].value)
         tree.body.pop()
     body = compile(tree if tree is not None else code, CODE_NAME, "exec", dont_inherit=True)
@@ -466,6 +492,19 @@ def _execute(code: str, line: int, namespace: dict[str, Any], page: _Page, noteb
     page.register(expression, line)
     value = eval(expression, namespace)
     return None if value is None else repr(value)
+
+
+def _ends_with_semicolon(code: str) -> bool:
+    """Whether the block's last token is ';', comments aside: IPython then displays nothing."""
+    import tokenize
+
+    last = None
+    with contextlib.suppress(tokenize.TokenError, SyntaxError):
+        for token in tokenize.generate_tokens(io.StringIO(code).readline):
+            if token.type not in (tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.ENDMARKER,
+                                  tokenize.INDENT, tokenize.DEDENT):
+                last = token.string
+    return last == ";"
 
 
 class _Page:
@@ -547,6 +586,12 @@ def as_shown(raw: bytes) -> tuple[str, str | None]:
     shown = []
     for line in text.split("\n"):
         result, *overwrites = line.split("\r")
+        if overwrites and any(overwrites) and (not line.isascii() or "\t" in line):
+            return text, (
+                f"it printed {line!r}, overwriting with a carriage return (\\r) text that has tabs or "
+                "characters that are not ASCII: how many columns those take depends on the terminal "
+                "(a Japanese character takes two), so no output block can show what the reader sees"
+            )
         for new in overwrites:
             if not new:
                 continue
@@ -561,20 +606,49 @@ def as_shown(raw: bytes) -> tuple[str, str | None]:
     return "\n".join(shown), None
 
 
+def _exit_as_python_does(request: dict[str, Any], capture: _Capture, send: Any) -> None:
+    """Run the atexit functions and flush every open file, as a python that exits does, and say
+    what that printed (it belongs to the last block) or left pending (an alarm)."""
+    import atexit
+    import gc
+
+    with contextlib.suppress(Exception):
+        atexit._run_exitfuncs()
+    for obj in gc.get_objects():
+        if isinstance(obj, io.IOBase):
+            with contextlib.suppress(Exception):
+                if not obj.closed:
+                    obj.flush()
+    output, problem = as_shown(capture.take())
+    pending = signal.alarm(0) or signal.getitimer(signal.ITIMER_REAL)[0]
+    notes = []
+    if output:
+        notes.append(f"as the block's python exits it prints {output!r} (an atexit function, a file "
+                     "left open on /dev/stdout...): a reader sees it, the output block does not")
+    if problem:
+        notes.append(problem)
+    if pending:
+        notes.append(f"the block leaves an alarm set to go off {pending:g} s later (signal.alarm or "
+                     "setitimer), which would stop the reader's python")
+    if notes:
+        send({"left_running": "\n".join(notes)})
+
+
 def _left_running(capture_thread: threading.Thread) -> str | None:
     """What the page started and did not wait for: it would go on printing after the page."""
     problems = []
     threads = [t for t in threading.enumerate()
                if t is not threading.main_thread() and t is not capture_thread and t.is_alive()]
-    if threads:
-        names = ", ".join(t.name for t in threads)
+    tasks = len(list(Path("/proc/self/task").iterdir())) - 2  # the OS's count: _thread and C threads too
+    if threads or tasks > 0:
+        names = ", ".join(t.name for t in threads) or "threads that the threading module does not list"
         problems.append(
-            f"the page left {len(threads)} thread(s) running after its last block ({names}): a reader "
+            f"the page left {max(len(threads), tasks)} thread(s) running after its last block ({names}): a reader "
             "would see what they print later, the checker does not; wait for them (join()) in the block "
             "that starts them"
         )
     children = []
-    for pid in _children():
+    for pid in set(_children()) | set(_group()):
         try:
             state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
             command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
@@ -593,6 +667,17 @@ def _left_running(capture_thread: threading.Thread) -> str | None:
             "wait for them (subprocess.run, or wait()) in the block that starts them"
         )
     return "\n".join(problems) or None
+
+
+def _group() -> list[int]:
+    """The other processes of this one's process group: a shell's background job is no longer a child."""
+    me, found = os.getpid(), []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = stat.read_text().rpartition(")")[2].split()
+            if int(fields[2]) == me and int(stat.parent.name) != me:
+                found.append(int(stat.parent.name))
+    return found
 
 
 def _children() -> list[int]:

@@ -301,7 +301,7 @@ def _nothing_shown_between(tokens: list[Any], start: int, end: int) -> bool:
     for token in tokens[start + 1 : end]:
         if token.type in ("mkdocs_container_open", "mkdocs_container_close"):
             continue
-        if token.type == "html_block" and not re.sub(r"<!--.*?-->", "", token.content, flags=re.S).strip():
-            continue
+        if token.type == "html_block" and not re.sub(r"<!--.*?-->|<[^>]*>", "", token.content, flags=re.S).strip():
+            continue  # comments and tags with no text between them show the reader nothing
         return False
     return True

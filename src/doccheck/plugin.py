@@ -38,10 +38,12 @@ from doccheck.page import Block, Page, parse_page
 from doccheck.update import twins_differ, updated
 
 KERNELS = pytest.StashKey[dict[str, Kernel]]()
-# Every page runs three times, side by side: as a script under the hash seed whose
-# output is checked, as a script under another seed (a reader's Python draws a new
-# one at every start), and as its notebook (one namespace, last values displayed).
+# Every page runs three times, side by side: as a script under the hash seed and time
+# zone whose output is checked, as a script under another seed and zone (a reader's
+# Python draws a new seed at every start, and runs where the reader lives), and as its
+# notebook (one namespace, last values displayed).
 READINGS = {"script": ("script", HASH_SEED), "seed": ("script", "1"), "notebook": ("notebook", "2")}
+ZONES = {"script": "UTC", "seed": "Asia/Tokyo", "notebook": "UTC"}
 BLOCK_IDS = pytest.StashKey[dict[str, str]]()  # nodeid of each block item -> the folder of its page
 
 
@@ -54,6 +56,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini("doccheck_timeout", "seconds a page may run before it is stopped", default=str(DEFAULT_TIMEOUT))
     parser.addini("doccheck_languages", "fence languages Pygments does not know that pages may use", type="args",
                   default=[])
+    parser.addini("doccheck_seed", "the other hash seed every page runs under (make test varies it)", default="1")
     parser.addini("doccheck_readings", "the readings every page runs in: script, seed, notebook (all by default)",
                   type="args", default=list(READINGS))
     parser.addini("doccheck_twins", "folders whose pages of the same name are one page in two languages",
@@ -76,9 +79,10 @@ def pytest_configure(config: pytest.Config) -> None:
     if unknown or "script" not in chosen:
         raise pytest.UsageError(f"doccheck_readings: {' '.join(chosen)}: the readings are {', '.join(READINGS)}, "
                                 "and script (the one whose output is checked) is always one of them")
+    seeds = {**{name: seed for name, (_, seed) in READINGS.items()}, "seed": config.getini("doccheck_seed")}
     config.stash[KERNELS] = {
-        name: Kernel(preload, timeout, seed=seed, reading=reading)
-        for name, (reading, seed) in READINGS.items() if name in chosen
+        name: Kernel(preload, timeout, seed=seeds[name], reading=reading, env={"TZ": ZONES[name]})
+        for name, (reading, _) in READINGS.items() if name in chosen
     }
     config.stash[BLOCK_IDS] = {}
 
@@ -220,16 +224,17 @@ class BlockItem(_PageItem):
 
 
 def _other_seed(other: BlockResult, result: BlockResult) -> str | None:
-    """Why the block is not what a reader sees under another hash seed, if it is not."""
+    """Why the block is not what a reader sees under another hash seed and time zone, if it is not."""
+    where = f"under another hash seed and time zone (PYTHONHASHSEED other than {HASH_SEED}, TZ={ZONES['seed']})"
     if other.ok and other.output == result.output:
         return None
     if other.ok:
-        diff = output_mismatch(result.output, other.output, f"PYTHONHASHSEED={HASH_SEED}")
-        return (f"the output depends on the hash seed: under PYTHONHASHSEED=1 the block printed something "
+        diff = output_mismatch(result.output, other.output, f"PYTHONHASHSEED={HASH_SEED}, TZ={ZONES['script']}")
+        return (f"the output depends on the hash seed or the time zone: {where} the block printed something "
                 f"else. A reader's Python draws a new seed at every start, so the order of a set, or of a "
-                f"dict built from one, changes from run to run: sort it before printing.\n{diff}")
-    return f"under PYTHONHASHSEED=1 the block did not do what it does under {HASH_SEED}:\n" + (
-        other.not_run or other.error or other.problem or "")
+                f"dict built from one, changes from run to run: sort it before printing; and it runs in "
+                f"the reader's time zone: print times with an explicit zone.\n{diff}")
+    return f"{where} the block did not do what it does here:\n" + (other.not_run or other.error or other.problem or "")
 
 
 def _notebook(nb: BlockResult, expected: str | None, shown_at: str) -> str | None:

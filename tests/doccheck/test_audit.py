@@ -381,3 +381,37 @@ def test_a_language_a_page_needs_can_be_listed():
     """)
     assert audit_page(parse_page(text, Path("page.md"))) != []
     assert audit_page(parse_page(text, Path("page.md")), ["mermaid"]) == []
+
+
+def test_a_dot_python_fence_and_a_fence_after_a_stray_indented_one_are_seen():
+    assert audit("""
+        '''.python
+        print("rendered as Python")
+        '''
+    """)[0].startswith("page.md:1:")
+    problems = audit("""
+        Prose with a stray line:
+
+            '''
+
+        <div>
+        '''python
+        print("inside HTML")
+        '''
+        </div>
+    """)
+    assert any(p.startswith("page.md:6:") and "not collected" in p for p in problems)
+
+
+def test_an_empty_html_element_between_a_python_block_and_text_is_nothing_shown():
+    assert audit("""
+        '''python
+        x = 1
+        '''
+
+        <div></div>
+
+        '''text
+        [0.5 0.5 0.5]
+        '''
+    """) == ["page.md:7: ```text right after a python block looks like its output but is never checked: use ```output"]

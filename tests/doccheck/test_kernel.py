@@ -55,9 +55,10 @@ def test_each_block_runs_once_and_only_a_continuation_keeps_the_namespace(kernel
         '''
 
         '''python
-        print(runs, "total" in globals())
+        import builtins
+        print(getattr(builtins, "runs", None), "total" in globals())
         '''
-    """)) == ["1\n", "1 107\n", "1 108\n", "1 False\n"]
+    """)) == ["1\n", "1 107\n", "1 108\n", "None False\n"]  # the last block: a fresh python of its own
 
 
 def test_no_page_sees_what_another_page_changed(kernel):
@@ -116,19 +117,24 @@ def test_a_raising_block_reports_its_traceback_with_the_page_line(kernel):
     assert fresh.ok and fresh.output == "a fresh block still runs\n"
 
 
-def test_a_page_whose_process_dies_says_where(kernel):
-    dies, later = run(kernel, """
+def test_a_block_whose_process_dies_says_where(kernel):
+    dies, later, fresh = run(kernel, """
         '''python
         import os
         os._exit(3)
         '''
 
-        '''python
+        '''python continuation
         print("never")
         '''
+
+        '''python
+        print("a fresh python runs the next block")
+        '''
     """)
-    assert dies.not_run == "the page's process ended (exit status 3) while this block ran"
-    assert later.not_run == "not run: the page's process ended in the block at line 1"
+    assert dies.not_run == "the block's process ended (exit status 3) while it ran"
+    assert later.not_run == "not run: the process ended in the block at line 1, which this one continues"
+    assert fresh.ok and fresh.output == "a fresh python runs the next block\n"
     # The next page still runs.
     assert outputs(run(kernel, "'''python\nprint(1)\n'''\n")) == ["1\n"]
 
@@ -284,3 +290,76 @@ def test_a_warning_reads_the_same_wherever_the_block_stands(kernel):
     assert outputs(run(kernel, block)) == outputs(run(kernel, "Some text.\n\nMore.\n\n" + block)) == [
         "<stdin>:2: UserWarning: careful\n"
     ]
+
+
+# --- Holes a hostile reading found (the second pass on the reader) ------------------
+
+
+def test_each_block_is_a_fresh_python_numpy_options_and_random_state_do_not_leak(kernel):
+    first, second = run(kernel, """
+        '''python
+        import numpy as np, random
+        np.set_printoptions(precision=2)
+        random.seed(1)
+        print(np.array([1 / 3]))
+        '''
+
+        '''python
+        import numpy as np
+        print(np.array([2 / 3]), np.get_printoptions()["precision"])
+        '''
+    """)
+    assert (first.output, second.output) == ("[0.33]\n", "[0.66666667] 8\n")
+
+
+def test_a_low_level_thread_and_a_shell_background_job_are_caught(kernel):
+    result = only(run(kernel, """
+        '''python
+        import _thread, subprocess, time
+        _thread.start_new_thread(time.sleep, (5,))
+        subprocess.run("(sleep 30; echo late) &", shell=True)
+        '''
+    """))
+    assert "thread(s) running after its last block" in result.problem
+    assert "child process(es) running after its last block" in result.problem
+
+
+@pytest.mark.parametrize(("code", "said"), [
+    ("import atexit\natexit.register(print, 'bye')", "as the block's python exits it prints 'bye\\n'"),
+    ("log = open('/dev/stdout', 'w')\nlog.write('saved\\n')", "as the block's python exits it prints 'saved\\n'"),
+    ("import signal\nsignal.alarm(30)", "the block leaves an alarm set to go off 30 s later"),
+])
+def test_what_a_python_does_as_it_exits_is_seen(kernel, code, said):
+    result = only(run(kernel, f"'''python\n{code}\n'''\n"))
+    assert said in (result.problem or "")
+
+
+def test_a_commented_semicolon_still_silences_the_notebook(notebook):
+    silenced, shown = run(notebook, """
+        '''python
+        x = 1
+        x;  # nothing shown
+        '''
+
+        '''python
+        x + 41  # the answer;
+        '''
+    """)
+    assert (silenced.displayed, shown.displayed) == (None, "42")
+
+
+@pytest.mark.parametrize("raw", ["日本語\rabcd\n".encode(), b"\tX\rYY\n", "ab\re\u0301\n".encode()])
+def test_an_overwrite_whose_width_depends_on_the_terminal_is_refused(raw):
+    from doccheck.kernel import as_shown
+
+    assert "how many columns those take depends on the terminal" in as_shown(raw)[1]
+
+
+def test_the_time_zone_differs_between_the_seed_kernels():
+    code = "'''python\nimport time\nprint(time.strftime('%H', time.localtime(0)))\n'''\n"
+    utc, tokyo = Kernel([], env={"TZ": "UTC"}), Kernel([], seed="1", env={"TZ": "Asia/Tokyo"})
+    try:
+        assert outputs(run(utc, code)) == ["00\n"] and outputs(run(tokyo, code)) == ["09\n"]
+    finally:
+        utc.close()
+        tokyo.close()
