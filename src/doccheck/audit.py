@@ -85,17 +85,32 @@ def audit_page(page: Page, languages: Iterable[str] = ()) -> list[str]:
                 "spaces or more is code, not a fence)"
             )))
 
-    inside = {n for b in page.blocks for n in range(b.line + 1, b.end - 1)}
+    inside = {n for b in page.blocks for n in range(b.line + 1, b.end)}  # their code and closing fence
     reported = {line for line, _ in problems}
+    unseen: str | None = None  # the fence of an opener the parser does not see, until its closer
     for number, text in enumerate(page.text.split("\n"), start=1):
         opener = _RAW_FENCE.match(text)
-        if not opener or number in by_line or number in inside or number in reported:
+        if not opener:
+            continue
+        if unseen is not None:
+            if opener["fence"][0] == unseen[0] and len(opener["fence"]) >= len(unseen) and not opener["info"]:
+                unseen = None
+            continue
+        if number in by_line or number in inside:
+            continue
+        unseen = opener["fence"]
+        if number in reported:
             continue
         info = opener["info"]
         attr = _ATTR_LANG.search(info) if info.lstrip().startswith(("{", ".")) else None
         lang = attr["lang"] if attr else (plain["lang"] if (plain := _RAW_LANG.match(info)) else "")
         if is_python_like(lang):
             problems.append((number, NOT_COLLECTED))
+        elif len(opener["indent"].expandtabs(4)) < 4:
+            problems.append((number, (
+                "a fence the Markdown parser does not see here (inside raw HTML?), which the site may still "
+                "render: a reader could take it for output that nobody checks; take it out of the HTML"
+            )))
 
     for line, what in page.hidden:
         problems.append((line, (
@@ -120,8 +135,11 @@ def audit_page(page: Page, languages: Iterable[str] = ()) -> list[str]:
 
     for block in page.blocks:
         before = block.previous_fence
+        if before is not None and before.lang == OUTPUT_LANG:
+            before = before.previous_fence  # a second "output" after the checked one looks like it too
         if before is not None and is_python_like(before.lang) and could_pass_for_output(block.lang):
-            shown = f"```{block.lang}" if block.lang else "a fence with no language"
+            shown = (f"```{block.lang}" if block.lang else
+                     "an indented code block" if "indented" in block.options else "a fence with no language")
             problems.append((
                 block.line,
                 f"{shown} right after a python block looks like its output but is never checked: use ```{OUTPUT_LANG}",

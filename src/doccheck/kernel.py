@@ -37,6 +37,7 @@ files) dies with its child. The next page gets another fork of the same parent.
 
 from __future__ import annotations
 
+import ast
 import builtins
 import contextlib
 import importlib
@@ -154,7 +155,6 @@ class Kernel:
             "text": text,
             "timeout": self.timeout,
             "reading": self.reading,
-            "allowed": sorted({name.partition(".")[0] for name in self.preload}),
             "blocks": [{"line": b.line, "code": b.code, "continuation": b.continuation} for b in blocks],
         }
         proc = self._parent()
@@ -215,8 +215,11 @@ class Kernel:
 
 def serve() -> None:
     """The parent's loop: one JSON request a line on stdin, one JSON answer a line on stdout."""
+    global _FRESH
     for name in sys.argv[1:]:
         importlib.import_module(name)
+    probe = subprocess.run([sys.executable, "-c", _PROBE, *sys.argv[1:]], capture_output=True, text=True, check=True)
+    _FRESH = frozenset(ast.literal_eval(probe.stdout)) | {"__main__"}
     clean_filters = list(warnings.filters)
     requests, answers = sys.stdin.buffer, sys.stdout.buffer
     for raw in requests:
@@ -368,28 +371,25 @@ class _Capture:
         return taken
 
 
-class _ReaderImports:
-    """Refuses what a reader cannot import: anything but the standard library and their packages."""
-
-    def __init__(self, allowed: Iterable[str]) -> None:
-        self.allowed = frozenset(allowed) | sys.stdlib_module_names | {"__main__"}
-
-    def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> None:
-        top = fullname.partition(".")[0]
-        if top not in self.allowed:
-            readers = ", ".join(sorted(self.allowed - sys.stdlib_module_names - {"__main__"})) or "nothing"
-            raise ModuleNotFoundError(
-                f"No module named {top!r} for a reader: besides the standard library, a reader's Python has "
-                f"only {readers} (doccheck)",
-                name=fullname,
-            )
-        return None
+def _text_stream(fd: int, *, terminal_stdout: bool = False) -> io.TextIOWrapper:
+    """stderr as a terminal has it: written at once; stdout: line-buffered, flushed at each newline."""
+    raw = io.FileIO(fd, "w", closefd=False)
+    if terminal_stdout:
+        return io.TextIOWrapper(io.BufferedWriter(raw), encoding="utf-8", errors="surrogateescape",
+                                line_buffering=True)
+    return io.TextIOWrapper(raw, encoding="utf-8", errors="surrogateescape", write_through=True)
 
 
-def _text_stream(fd: int) -> io.TextIOWrapper:
-    return io.TextIOWrapper(
-        io.FileIO(fd, "w", closefd=False), encoding="utf-8", errors="surrogateescape", write_through=True
-    )
+# Every module a fresh python has loaded once it has imported the reader's packages: a page
+# starts with those and no other (serve() asks a fresh python at start).
+_FRESH: frozenset[str] = frozenset()
+_PROBE = "import sys\nfor name in sys.argv[1:]:\n    __import__(name)\nprint(sorted(sys.modules))"
+
+
+def _is_the_readers_path(entry: str) -> bool:
+    """The standard library's folders: the reader's Python has its own site-packages, not ours."""
+    stdlib = (sys.base_prefix, sys.base_exec_prefix)
+    return entry.startswith(stdlib) and "site-packages" not in entry and "dist-packages" not in entry
 
 
 def _run_page(request: dict[str, Any], report_fd: int, clean_filters: list[Any], folder: str) -> None:
@@ -406,14 +406,17 @@ def _run_page(request: dict[str, Any], report_fd: int, clean_filters: list[Any],
     os.close(null)
     capture = _Capture()
     sys.stdin = sys.__stdin__ = io.TextIOWrapper(io.FileIO(0, "r", closefd=False), encoding="utf-8")  # type: ignore[misc]
-    sys.stdout = sys.__stdout__ = _text_stream(1)  # type: ignore[misc]
+    sys.stdout = sys.__stdout__ = _text_stream(1, terminal_stdout=True)  # type: ignore[misc]
     sys.stderr = sys.__stderr__ = _text_stream(2)  # type: ignore[misc]
     warnings.filters[:] = clean_filters  # type: ignore[index]  # a list at run time
     warnings._filters_mutated()  # type: ignore[attr-defined]  # forget which warnings the parent has shown
-    guard = _ReaderImports(request["allowed"])
-    sys.meta_path.insert(0, guard)
-    for name in [n for n in sys.modules if n.partition(".")[0] not in guard.allowed]:
-        del sys.modules[name]  # doccheck itself: loaded here, but not in a reader's Python
+    # What a reader's fresh python has: the modules it loads by itself and with their packages
+    # (not the kernel's own, such as doccheck, urllib.parse or json.decoder), and only the
+    # standard library and the current folder to import more from.
+    for name in [n for n in sys.modules if n not in _FRESH]:
+        del sys.modules[name]
+    sys.path[:] = ["", *(entry for entry in sys.path if entry and _is_the_readers_path(entry))]
+    os.environ["DOCCHECK_RUN"] = f"{os.getpid()}-{time.monotonic_ns()}"  # inherited by all it starts
     report = os.fdopen(report_fd, "w", encoding="utf-8")
 
     def send(record: dict[str, Any]) -> None:
@@ -426,9 +429,8 @@ def _run_page(request: dict[str, Any], report_fd: int, clean_filters: list[Any],
 
         asyncio.run(_as_a_coroutine(lambda: _run_blocks(request, page, capture, send, notebook=True)))
     else:
-        _run_blocks(request, page, capture, send, notebook=False)
-    if request["reading"] == "script":  # what a fresh python does as it exits
-        _exit_as_python_does(request, capture, send)
+        namespace = _run_blocks(request, page, capture, send, notebook=False)
+        _exit_as_python_does(namespace, capture, send)  # what a fresh python does as it exits
     left = _left_running(capture.thread)
     if left:
         send({"left_running": left})
@@ -440,7 +442,10 @@ async def _as_a_coroutine(run: Any) -> None:
     run()  # inside a running event loop, as a Jupyter cell runs: asyncio.run() there raises
 
 
-def _run_blocks(request: dict[str, Any], page: _Page, capture: _Capture, send: Any, *, notebook: bool) -> None:
+def _run_blocks(
+    request: dict[str, Any], page: _Page, capture: _Capture, send: Any, *, notebook: bool
+) -> dict[str, Any]:
+    """Run the blocks, report each; the namespace they ran in."""
     module: types.ModuleType | None = None
     raised_at = None  # line of the block that raised, in the current chain
     for block in request["blocks"]:
@@ -454,6 +459,8 @@ def _run_blocks(request: dict[str, Any], page: _Page, capture: _Capture, send: A
             send({"line": line, "not_run": f"not run: it continues the block at line {raised_at}, which raised"})
             continue
         error = displayed = None
+        if notebook:  # Jupyter names each cell's code apart: a warning shows again in the next cell
+            module.__dict__.pop("__warningregistry__", None)
         try:
             displayed = _execute(block["code"], line, module.__dict__, page, notebook)
         except SyntaxError as exc:
@@ -472,6 +479,7 @@ def _run_blocks(request: dict[str, Any], page: _Page, capture: _Capture, send: A
                 stream.flush()
         output, problem = as_shown(capture.take())
         send({"line": line, "output": output, "error": error, "problem": problem, "displayed": displayed})
+    return module.__dict__ if module is not None else {}
 
 
 def _execute(code: str, line: int, namespace: dict[str, Any], page: _Page, notebook: bool) -> str | None:
@@ -576,6 +584,11 @@ def as_shown(raw: bytes) -> tuple[str, str | None]:
             "each show them differently, so no output block can show what the reader sees; print text"
         )
     for ch in text:
+        if "\u202a" <= ch <= "\u202e" or "\u2066" <= ch <= "\u2069" or ch in "\u200e\u200f":
+            return text, (
+                f"it printed the bidirectional control U+{ord(ch):04X}, which a browser and a terminal "
+                "lay out differently (a page could show 107 where the terminal shows 701); print plain text"
+            )
         if (ch < " " or "\x7f" <= ch <= "\x9f") and ch not in "\n\t\r":  # Unicode's control characters
             name = CONTROL_NAMES.get(ch, f"U+{ord(ch):04X}")
             return text, (
@@ -606,19 +619,19 @@ def as_shown(raw: bytes) -> tuple[str, str | None]:
     return "\n".join(shown), None
 
 
-def _exit_as_python_does(request: dict[str, Any], capture: _Capture, send: Any) -> None:
-    """Run the atexit functions and flush every open file, as a python that exits does, and say
-    what that printed (it belongs to the last block) or left pending (an alarm)."""
+def _exit_as_python_does(namespace: dict[str, Any], capture: _Capture, send: Any) -> None:
+    """Run the atexit functions, let go of the script's globals (their __del__ runs, a coroutine
+    never awaited warns) and flush every open file, as a python that exits does, and say what
+    that printed or left pending (an alarm)."""
     import atexit
-    import gc
 
     with contextlib.suppress(Exception):
         atexit._run_exitfuncs()
-    for obj in gc.get_objects():
-        if isinstance(obj, io.IOBase):
-            with contextlib.suppress(Exception):
-                if not obj.closed:
-                    obj.flush()
+    with contextlib.suppress(Exception):
+        # Dropping the globals runs their __del__, closes (and so flushes) their files and
+        # lets a coroutine never awaited warn, as at a python's exit. (A cycle would need the
+        # garbage collector, which costs more than a page's run: left out.)
+        namespace.clear()
     output, problem = as_shown(capture.take())
     pending = signal.alarm(0) or signal.getitimer(signal.ITIMER_REAL)[0]
     notes = []
@@ -637,8 +650,10 @@ def _exit_as_python_does(request: dict[str, Any], capture: _Capture, send: Any) 
 def _left_running(capture_thread: threading.Thread) -> str | None:
     """What the page started and did not wait for: it would go on printing after the page."""
     problems = []
-    threads = [t for t in threading.enumerate()
-               if t is not threading.main_thread() and t is not capture_thread and t.is_alive()]
+    now = sys.modules.get("threading", threading)  # the page's own, if it imported it afresh
+    threads = [t for module in {now, threading} for t in module.enumerate()
+               if t is not module.main_thread() and t is not capture_thread and t.is_alive()
+               and t.ident != threading.get_ident()]
     tasks = len(list(Path("/proc/self/task").iterdir())) - 2  # the OS's count: _thread and C threads too
     if threads or tasks > 0:
         names = ", ".join(t.name for t in threads) or "threads that the threading module does not list"
@@ -648,7 +663,7 @@ def _left_running(capture_thread: threading.Thread) -> str | None:
             "that starts them"
         )
     children = []
-    for pid in set(_children()) | set(_group()):
+    for pid in set(_children()) | set(_group()) | set(_marked()):
         try:
             state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
             command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
@@ -672,11 +687,28 @@ def _left_running(capture_thread: threading.Thread) -> str | None:
 def _group() -> list[int]:
     """The other processes of this one's process group: a shell's background job is no longer a child."""
     me, found = os.getpid(), []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
+    for pid in _younger_processes():
         with contextlib.suppress(OSError, ValueError, IndexError):
-            fields = stat.read_text().rpartition(")")[2].split()
-            if int(fields[2]) == me and int(stat.parent.name) != me:
-                found.append(int(stat.parent.name))
+            fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+            if int(fields[2]) == me:
+                found.append(pid)
+    return found
+
+
+def _younger_processes() -> list[int]:
+    """Processes started after this one (pids grow; a wrap-around is rare): all it can have started."""
+    me = os.getpid()
+    return [int(entry.name) for entry in Path("/proc").iterdir() if entry.name.isdigit() and int(entry.name) > me]
+
+
+def _marked() -> list[int]:
+    """Processes that carry this run's mark in their environment: all it started, even those that
+    left its process group (setsid) and were handed to init."""
+    mark, found = f"DOCCHECK_RUN={os.environ.get('DOCCHECK_RUN', '')}".encode(), []
+    for pid in _younger_processes():
+        with contextlib.suppress(OSError):
+            if mark in Path(f"/proc/{pid}/environ").read_bytes().split(b"\0"):
+                found.append(pid)
     return found
 
 

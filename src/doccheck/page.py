@@ -18,7 +18,15 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
-from pygments.lexers.python import Python2Lexer, PythonConsoleLexer, PythonLexer, PythonTracebackLexer
+from pygments.lexers.python import (
+    CythonLexer,
+    NumPyLexer,
+    Python2Lexer,
+    Python2TracebackLexer,
+    PythonConsoleLexer,
+    PythonLexer,
+    PythonTracebackLexer,
+)
 from pygments.lexers.shell import ShellSessionBaseLexer
 from pygments.lexers.special import OutputLexer, TextLexer
 from pygments.util import ClassNotFound
@@ -66,7 +74,11 @@ def is_python_like(lang: str | None) -> bool:
     if lang and lang.lower().startswith("ipython"):
         return True  # IPython's lexers live in IPython, not Pygments
     lexer = _lexer(lang)
-    return isinstance(lexer, (PythonLexer, Python2Lexer, PythonConsoleLexer))
+    # Python's own lexers, and the dialects that highlight Python code as Python (Cython,
+    # NumPy, Mojo, Python with UL4): a reader takes any of them for Python.
+    return isinstance(lexer, (PythonLexer, Python2Lexer, PythonConsoleLexer, CythonLexer, NumPyLexer)) or (
+        type(lexer).__name__ in ("MojoLexer", "PythonUL4Lexer")
+    )
 
 
 @functools.cache
@@ -76,7 +88,7 @@ def could_pass_for_output(lang: str | None) -> bool:
         return False  # the one fence that is checked as output
     lexer = _lexer(lang)
     return lexer is None or isinstance(
-        lexer, (TextLexer, OutputLexer, ShellSessionBaseLexer, PythonTracebackLexer)
+        lexer, (TextLexer, OutputLexer, ShellSessionBaseLexer, PythonTracebackLexer, Python2TracebackLexer)
     )
 
 
@@ -225,6 +237,14 @@ def parse_page(text: str, path: Path | str = Path("<page>"), *, collect: bool = 
     previous: Block | None = None
     previous_index = -1
     for i, token in enumerate(tokens):
+        if token.type == "code_block" and token.map:  # indented code: shown as code, never run
+            line = token.map[0] + 1
+            block = Block(None, ("indented",), line, token.content, end=token.map[1] + 1, collected=False)
+            if previous is not None and _nothing_shown_between(tokens, previous_index, i):
+                block.previous_fence = previous
+            page.blocks.append(block)
+            previous, previous_index = block, i
+            continue
         if token.type != "fence" or not token.map:
             continue
         info = _markdown_docs.block_info(token.info) if collect else fence_info(token.info)
@@ -276,7 +296,7 @@ def _front_matter(text: str) -> tuple[dict[str, Any], int]:
 
 # Raw HTML that keeps what it wraps from the reader, or from the check of the built page.
 _HIDING = re.compile(
-    r"display\s*:\s*none|visibility\s*:\s*hidden|<[a-z][^>]*\shidden(?=[\s>=/])|class=[\"'][^\"']*\bdoc\b|</article\b",
+    r"<[a-z][^>]*\sstyle\s*=|<[a-z][^>]*\shidden(?=[\s>=/])|class=[\"'][^\"']*\bdoc\b|</article\b|<style\b",
     re.I,
 )
 

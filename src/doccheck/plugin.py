@@ -43,7 +43,7 @@ KERNELS = pytest.StashKey[dict[str, Kernel]]()
 # Python draws a new seed at every start, and runs where the reader lives), and as its
 # notebook (one namespace, last values displayed).
 READINGS = {"script": ("script", HASH_SEED), "seed": ("script", "1"), "notebook": ("notebook", "2")}
-ZONES = {"script": "UTC", "seed": "Asia/Tokyo", "notebook": "UTC"}
+ZONES = {"script": "UTC", "seed": "Asia/Tokyo", "notebook": "America/New_York"}  # east, west, summer time
 BLOCK_IDS = pytest.StashKey[dict[str, str]]()  # nodeid of each block item -> the folder of its page
 
 
@@ -204,7 +204,12 @@ class BlockItem(_PageItem):
             raise DocCheckFailure(f"{where}: {result.not_run}")
         if result.error:
             printed = f"\nIt printed before that:\n{result.output}" if result.output else ""
-            raise DocCheckFailure(f"{where}: the block raised an exception\n{result.error}{printed}")
+            hint = ""
+            if "ModuleNotFoundError" in result.error:
+                readers = ", ".join(self.config.getini("doccheck_preload")) or "nothing else"
+                hint = (f"\nA reader's Python has the standard library and {readers}: a page may import "
+                        "nothing else (doccheck_preload).")
+            raise DocCheckFailure(f"{where}: the block raised an exception\n{result.error}{hint}{printed}")
         if result.problem:
             raise DocCheckFailure(f"{where}: {result.problem}")
         problem = output_mismatch(self.block.expected_output, result.output, shown_at)

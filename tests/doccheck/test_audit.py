@@ -270,11 +270,12 @@ def test_a_paragraph_between_a_python_block_and_a_text_block_is_fine():
 
 
 @pytest.mark.parametrize(("markup", "what"), [
-    ('<div style="display: none" markdown>', "display: none"),
+    ('<div style="display: none" markdown>', "<div style="),
+    ('<div markdown style="opacity: 0; height: 0">', "<div markdown style="),
     ('<div markdown hidden>', "<div markdown hidden"),
     ('<div class="doc" markdown>', 'class="doc'),
     ("</article>", "</article"),
-    ('<span style="visibility:hidden">x</span>', "visibility:hidden"),
+    ('<span style="visibility:hidden">x</span>', "<span style="),
 ])
 def test_markup_that_hides_content_is_refused(markup, what):
     problems = audit(f"""
@@ -415,3 +416,58 @@ def test_an_empty_html_element_between_a_python_block_and_text_is_nothing_shown(
         [0.5 0.5 0.5]
         '''
     """) == ["page.md:7: ```text right after a python block looks like its output but is never checked: use ```output"]
+
+
+
+@pytest.mark.parametrize("lang", ["cython", "pyx", "mojo", "numpy"])
+def test_dialects_that_render_as_python_are_refused(lang):
+    assert audit(f"""
+        '''{lang}
+        print(round(2.675, 2))
+        '''
+    """)[0].startswith(f"page.md:1: '''{lang} renders as Python but never runs".replace("'''", "```"))
+
+
+def test_a_second_output_looking_block_after_the_checked_one_is_refused():
+    assert audit("""
+        '''python
+        print(0.1 + 0.2)
+        '''
+
+        '''output
+        0.30000000000000004
+        '''
+
+        '''text
+        0.3
+        '''
+    """) == ["page.md:9: ```text right after a python block looks like its output but is never checked: use ```output"]
+
+
+def test_an_indented_code_block_after_a_python_block_looks_like_output():
+    assert audit("""
+        '''python
+        x = 2 ** 10
+        '''
+
+            1000
+    """) == ["page.md:5: an indented code block right after a python block looks like its output but is never "
+             "checked: use ```output"]
+
+
+def test_a_fence_inside_raw_html_is_refused_whatever_its_language():
+    assert audit("""
+        '''python
+        print(1)
+        '''
+
+        '''output
+        1
+        '''
+
+        <div>
+        '''text
+        2
+        '''
+        </div>
+    """)[0].startswith("page.md:10: a fence the Markdown parser does not see here (inside raw HTML?)")

@@ -166,10 +166,27 @@ def only(results):
 @pytest.mark.parametrize("module", ["hypothesis", "pytest", "doccheck", "doccheck.kernel"])
 def test_a_page_may_import_only_what_a_reader_has(kernel, module):
     result = only(run(kernel, f"'''python\nimport {module}\n'''\n"))
-    assert result.error.endswith(
-        f"ModuleNotFoundError: No module named '{module.partition('.')[0]}' for a reader: besides the standard "
-        "library, a reader's Python has only lambda_puzzle, numpy (doccheck)\n"
-    )
+    assert result.error.endswith(f"ModuleNotFoundError: No module named '{module.partition('.')[0]}'\n")
+
+
+def test_a_reader_finds_what_a_page_writes_in_its_folder_and_not_what_it_lacks(kernel):
+    assert outputs(run(kernel, """
+        '''python
+        with open("helpers.py", "w") as f:
+            f.write("def double(x):\\n    return 2 * x\\n")
+        '''
+
+        '''python
+        import importlib.util
+        from helpers import double
+        print(double(21), importlib.util.find_spec("matplotlib"), importlib.util.find_spec("hypothesis"))
+        '''
+    """)) == ["", "42 None None\n"]
+
+
+def test_modules_the_kernel_loaded_are_not_there_for_the_page(kernel):
+    result = only(run(kernel, "'''python\nimport urllib\nprint(urllib.parse.quote('a b'))\n'''\n"))
+    assert result.error.endswith("AttributeError: module 'urllib' has no attribute 'parse'\n")
 
 
 def test_the_standard_library_numpy_and_the_package_import(kernel):
@@ -363,3 +380,62 @@ def test_the_time_zone_differs_between_the_seed_kernels():
     finally:
         utc.close()
         tokyo.close()
+
+
+
+# --- Holes a second hostile reading found ---------------------------------------------
+
+
+def test_stdout_is_line_buffered_and_stderr_is_not_as_on_a_terminal(kernel):
+    assert outputs(run(kernel, """
+        '''python
+        import sys
+        print("Training...", end=" ")
+        print("a warning", file=sys.stderr)
+        print("done")
+        '''
+    """)) == ["a warning\nTraining... done\n"]
+
+
+def test_what_prints_as_the_script_lets_go_of_its_globals_is_seen(kernel):
+    result = only(run(kernel, """
+        '''python
+        class Connection:
+            def __del__(self):
+                print("close db")
+
+        conn = Connection()
+        '''
+    """))
+    assert "as the block's python exits it prints 'close db\\n'" in result.problem
+
+
+def test_a_process_that_leaves_the_group_is_still_caught(kernel):
+    result = only(run(kernel, """
+        '''python
+        import subprocess
+        subprocess.run("setsid sh -c 'sleep 30; echo late' &", shell=True)
+        '''
+    """))
+    assert "child process(es) running after its last block" in result.problem
+
+
+def test_a_warning_shows_again_in_the_next_notebook_cell(notebook):
+    first, second = run(notebook, """
+        '''python
+        import warnings
+        warnings.warn("careful")
+        '''
+
+        '''python
+        import warnings
+        warnings.warn("careful")
+        '''
+    """)
+    assert first.output == second.output == "<stdin>:2: UserWarning: careful\n"
+
+
+def test_a_bidirectional_control_is_refused():
+    from doccheck.kernel import as_shown
+
+    assert "bidirectional control U+202E" in as_shown("loss: \u202e701\n".encode())[1]

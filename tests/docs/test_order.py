@@ -1,10 +1,12 @@
 """The real pages give the same result in any order: three shuffled runs of docs/.
 
-Each run also checks the pages under another hash seed than make check's (3, 4, 5
-beside its 1, and the notebook reading's 2), so that a page whose output depends on
-the seed has six chances instead of two to show it.
+Each run also checks the pages under another hash seed than make check's (1, and the
+notebook reading's 2): three seeds drawn at random each time, so that over many runs a
+page whose output depends on the seed is found, whatever seed it happens to pass under.
+A failure names its seeds: `pytest docs -o doccheck_seed=N` shows it again.
 """
 
+import random
 import re
 import subprocess
 import sys
@@ -29,8 +31,9 @@ def outcomes(*args: str) -> tuple[list[str], dict[str, str]]:
 
 def three_orders(config) -> list[tuple[list[str], dict[str, str]]]:
     # The suite itself runs docs/ in file order; here, three other orders.
-    return [outcomes("--doccheck-shuffle", seed, "-o", f"doccheck_seed={hash_seed}")
-            for seed, hash_seed in (("1", "3"), ("2", "4"), ("3", "5"))]
+    hash_seeds = [str(random.randrange(3, 2**32 - 1)) for _ in range(3)]
+    return [(*outcomes("--doccheck-shuffle", seed, "-o", f"doccheck_seed={hash_seed}"), hash_seed)
+            for seed, hash_seed in zip(("1", "2", "3"), hash_seeds, strict=True)]
 
 
 # Run in the background thread from the end of collection on (tests/background.py).
@@ -39,7 +42,10 @@ BACKGROUND = {"docs in three orders": three_orders}
 
 def test_the_docs_pass_in_random_page_orders():
     runs = background.result("docs in three orders")
+    seeds = [seed for *_, seed in runs]
     first = runs[0][1]
-    assert len(first) > 100 and set(first.values()) == {"PASSED"}
-    assert all(found == first for _, found in runs)
-    assert len({tuple(order) for order, _ in runs}) == 3, "the seeds did not change the page order"
+    assert len(first) > 100 and set(first.values()) == {"PASSED"}, f"doccheck_seed={seeds[0]}"
+    for _, found, seed in runs:
+        failed = sorted(node for node, outcome in found.items() if outcome != "PASSED")
+        assert found == first, f"under doccheck_seed={seed}: {failed}"
+    assert len({tuple(order) for order, *_ in runs}) == 3, "the seeds did not change the page order"
