@@ -36,14 +36,17 @@ files) dies with its child. The next page gets another fork of the same parent.
 """
 
 from __future__ import annotations
+import __future__
 
 import ast
 import builtins
 import contextlib
+import functools
 import importlib
 import io
 import json
 import linecache
+import operator
 import os
 import select
 import shutil
@@ -65,6 +68,7 @@ from typing import IO, Any, Protocol
 # again under other seeds, because a reader's Python draws a new one at every start.
 HASH_SEED = "0"
 DEFAULT_TIMEOUT = 60.0
+BLAS_ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 READINGS = ("script", "notebook")
 CODE_NAME = "<stdin>"  # what a reader who pastes a block sees in warnings and tracebacks
 CONTROL_NAMES = {"\x00": "NUL", "\x07": "BEL", "\x08": "BS", "\x0b": "VT", "\x0c": "FF", "\x1b": "ESC", "\x7f": "DEL"}
@@ -199,7 +203,8 @@ class Kernel:
                 [self.python, "-c", "from doccheck.kernel import serve; serve()", *self.preload,
                  *(["asyncio", "ast"] if self.reading == "notebook" else [])],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log,
-                env={**os.environ, **self.env, "PYTHONHASHSEED": self.seed},
+                # BLAS on one thread: its workers would be counted as threads the page left running.
+                env={**os.environ, **BLAS_ONE_THREAD, **self.env, "PYTHONHASHSEED": self.seed},
             )
         return self._proc
 
@@ -372,7 +377,8 @@ class _Capture:
 
 
 def _text_stream(fd: int, *, terminal_stdout: bool = False) -> io.TextIOWrapper:
-    """stderr as a terminal has it: written at once; stdout: line-buffered, flushed at each newline."""
+    """As a terminal has them: line-buffered, flushed at each newline (stdout, and stderr since
+    Python 3.9); the report stream of the kernel is written at once."""
     raw = io.FileIO(fd, "w", closefd=False)
     if terminal_stdout:
         return io.TextIOWrapper(io.BufferedWriter(raw), encoding="utf-8", errors="surrogateescape",
@@ -407,7 +413,8 @@ def _run_page(request: dict[str, Any], report_fd: int, clean_filters: list[Any],
     capture = _Capture()
     sys.stdin = sys.__stdin__ = io.TextIOWrapper(io.FileIO(0, "r", closefd=False), encoding="utf-8")  # type: ignore[misc]
     sys.stdout = sys.__stdout__ = _text_stream(1, terminal_stdout=True)  # type: ignore[misc]
-    sys.stderr = sys.__stderr__ = _text_stream(2)  # type: ignore[misc]
+    sys.stderr = sys.__stderr__ = _text_stream(2, terminal_stdout=True)  # type: ignore[misc]  # 3.9+: line-buffered
+    sys.dont_write_bytecode = True  # a module the page rewrites within a second is read again, not from a stale .pyc
     warnings.filters[:] = clean_filters  # type: ignore[index]  # a list at run time
     warnings._filters_mutated()  # type: ignore[attr-defined]  # forget which warnings the parent has shown
     # What a reader's fresh python has: the modules it loads by itself and with their packages
@@ -448,6 +455,7 @@ def _run_blocks(
     """Run the blocks, report each; the namespace they ran in."""
     module: types.ModuleType | None = None
     raised_at = None  # line of the block that raised, in the current chain
+    script = _Script()  # a block and its continuations are one script: lines and __future__ go on
     for block in request["blocks"]:
         line = block["line"]
         if module is None or not (block["continuation"] or notebook):
@@ -455,6 +463,7 @@ def _run_blocks(
             module.__dict__.update(__builtins__=builtins, __annotations__={})
             sys.modules["__main__"] = module
             raised_at = None
+            script = _Script()
         elif raised_at is not None and not notebook:
             send({"line": line, "not_run": f"not run: it continues the block at line {raised_at}, which raised"})
             continue
@@ -462,13 +471,13 @@ def _run_blocks(
         if notebook:  # Jupyter names each cell's code apart: a warning shows again in the next cell
             module.__dict__.pop("__warningregistry__", None)
         try:
-            displayed = _execute(block["code"], line, module.__dict__, page, notebook)
+            displayed = _execute(block["code"], line, module.__dict__, page, notebook, script)
         except SyntaxError as exc:
             tb = exc.__traceback__
             if exc.filename == CODE_NAME and exc.lineno is not None and tb is not None and tb.tb_next is None:
-                exc.filename, exc.lineno = page.path, line + exc.lineno  # the block itself does not parse
+                exc.filename, exc.lineno = page.path, line + exc.lineno - script.offset  # the block does not parse
                 if exc.end_lineno is not None:
-                    exc.end_lineno += line
+                    exc.end_lineno += line - script.offset
             error = page.traceback(exc)
             raised_at = line
         except BaseException as exc:
@@ -477,26 +486,48 @@ def _run_blocks(
         for stream in (sys.stdout, sys.stderr):
             with contextlib.suppress(Exception):  # a block may leave a closed or odd stream behind
                 stream.flush()
+        if "ctypes" in sys.modules:  # C's stdio buffers what printf writes to a pipe: flush it as exit would
+            with contextlib.suppress(Exception):
+                sys.modules["ctypes"].CDLL(None).fflush(None)
         output, problem = as_shown(capture.take())
         send({"line": line, "output": output, "error": error, "problem": problem, "displayed": displayed})
     return module.__dict__ if module is not None else {}
 
 
-def _execute(code: str, line: int, namespace: dict[str, Any], page: _Page, notebook: bool) -> str | None:
-    """Run one block; in a notebook, the repr of a bare last expression that Jupyter displays."""
-    import ast  # the notebook reading only
+class _Script:
+    """What the blocks of one script share: the lines before (numbers go on from block to
+    block, as in one file) and the __future__ imports made so far."""
 
+    def __init__(self) -> None:
+        self.offset = 0
+        self.flags = 0
+
+
+_FUTURE_FLAGS = functools.reduce(
+    operator.or_, (getattr(__future__, name).compiler_flag for name in __future__.all_feature_names)
+)
+
+
+def _execute(
+    code: str, line: int, namespace: dict[str, Any], page: _Page, notebook: bool, script: _Script
+) -> str | None:
+    """Run one block; in a notebook, the repr of a bare last expression that Jupyter displays."""
     tree = ast.parse(code, CODE_NAME) if notebook else None
     last = None
     if tree is not None and tree.body and isinstance(tree.body[-1], ast.Expr) and not _ends_with_semicolon(code):
         last = ast.Expression(tree.body[-1].value)
         tree.body.pop()
-    body = compile(tree if tree is not None else code, CODE_NAME, "exec", dont_inherit=True)
-    page.register(body, line)
+    # In a script, the block's lines follow those of the blocks before it; a cell starts at 1.
+    source = tree if tree is not None else "\n" * script.offset + code
+    body = compile(source, CODE_NAME, "exec", flags=script.flags, dont_inherit=True)
+    page.register(body, line - script.offset)
+    script.flags |= body.co_flags & _FUTURE_FLAGS
+    if not notebook:
+        script.offset += code.count("\n") + (0 if code.endswith("\n") else 1)
     exec(body, namespace)
     if last is None:
         return None
-    expression = compile(last, CODE_NAME, "eval", dont_inherit=True)
+    expression = compile(last, CODE_NAME, "eval", flags=script.flags, dont_inherit=True)
     page.register(expression, line)
     value = eval(expression, namespace)
     return None if value is None else repr(value)
@@ -632,6 +663,9 @@ def _exit_as_python_does(namespace: dict[str, Any], capture: _Capture, send: Any
         # lets a coroutine never awaited warn, as at a python's exit. (A cycle would need the
         # garbage collector, which costs more than a page's run: left out.)
         namespace.clear()
+        import gc
+
+        gc.collect(1)  # the young generations: a cycle the script made, as a python's exit frees it
     output, problem = as_shown(capture.take())
     pending = signal.alarm(0) or signal.getitimer(signal.ITIMER_REAL)[0]
     notes = []

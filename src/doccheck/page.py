@@ -89,7 +89,7 @@ def could_pass_for_output(lang: str | None) -> bool:
     lexer = _lexer(lang)
     return lexer is None or isinstance(
         lexer, (TextLexer, OutputLexer, ShellSessionBaseLexer, PythonTracebackLexer, Python2TracebackLexer)
-    )
+    ) or type(lexer).__name__ in ("JsonLexer", "YamlLexer", "TOMLLexer")  # data a block might print
 
 
 @dataclass(eq=False)

@@ -471,3 +471,17 @@ def test_a_fence_inside_raw_html_is_refused_whatever_its_language():
         '''
         </div>
     """)[0].startswith("page.md:10: a fence the Markdown parser does not see here (inside raw HTML?)")
+
+
+
+@pytest.mark.parametrize("lang", ["json", "yaml", "toml"])
+def test_data_right_after_a_python_block_looks_like_its_output(lang):
+    assert audit(f"""
+        '''python
+        scores = {{"bob": 0.78}}
+        '''
+
+        '''{lang}
+        {{"best": "bob"}}
+        '''
+    """)[-1].startswith(f"page.md:5: ```{lang} right after a python block looks like its output")

@@ -439,3 +439,86 @@ def test_a_bidirectional_control_is_refused():
     from doccheck.kernel import as_shown
 
     assert "bidirectional control U+202E" in as_shown("loss: \u202e701\n".encode())[1]
+
+
+
+# --- Holes a third hostile reading found ----------------------------------------------
+
+
+def test_a_large_matrix_product_leaves_no_thread_behind(kernel):
+    assert outputs(run(kernel, """
+        '''python
+        import numpy as np
+        a = np.ones((300, 300))
+        print((a @ a).shape)
+        '''
+    """)) == ["(300, 300)\n"]
+
+
+def test_stderr_is_line_buffered_too(kernel):
+    assert outputs(run(kernel, """
+        '''python
+        import sys
+        print("Computing", end="", file=sys.stderr)
+        print("result: 42")
+        print(" done", file=sys.stderr)
+        '''
+    """)) == ["result: 42\nComputing done\n"]
+
+
+def test_a_continuation_is_the_same_script_lines_and_future_imports_go_on(kernel):
+    first, second = run(kernel, """
+        '''python
+        from __future__ import annotations
+        import warnings
+        warnings.warn("first")
+        '''
+
+        '''python continuation
+        def double(x: float) -> float:
+            return 2 * x
+        warnings.warn("second")
+        print(double.__annotations__)
+        '''
+    """)
+    assert first.output == "<stdin>:3: UserWarning: first\n"
+    assert second.output == "<stdin>:6: UserWarning: second\n{'x': 'float', 'return': 'float'}\n"
+
+
+def test_objects_in_a_cycle_are_freed_at_exit_as_a_python_frees_them(kernel):
+    result = only(run(kernel, """
+        '''python
+        class Node:
+            def __init__(self):
+                self.me = self
+            def __del__(self):
+                print("freed")
+
+        node = Node()
+        '''
+    """))
+    assert "as the block's python exits it prints 'freed\\n'" in (result.problem or "")
+
+
+def test_a_module_rewritten_within_a_second_is_read_again(kernel):
+    assert outputs(run(kernel, """
+        '''python
+        with open("settings.py", "w") as f:
+            f.write("LEVEL = 1\\n")
+        import settings
+        print(settings.LEVEL)
+        '''
+
+        '''python
+        with open("settings.py", "w") as f:
+            f.write("LEVEL = 2\\n")
+        import settings
+        print(settings.LEVEL)
+        '''
+    """)) == ["1\n", "2\n"]
+
+
+def test_what_c_code_prints_is_flushed_at_the_end_of_the_block(kernel):
+    assert outputs(run(kernel, "'''python\nimport ctypes\nctypes.CDLL(None).printf(b'from C\\n');\n'''\n")) == [
+        "from C\n"
+    ]
