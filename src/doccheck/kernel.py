@@ -1,38 +1,40 @@
-"""Run a page as its reader would: one forked process per page, in a clean kernel.
+"""Run a page as its reader would, in forks of a clean kernel.
 
 A reader meets a page in one of two ways, and the page must be true in both
 (CONTRIBUTING.md, "The reader"):
 
-* ``script``: each block pasted into a fresh ``python``, one after another; a
-  ``continuation`` block goes on in the namespace of the block before it.
+* ``script``: each block, with the ``continuation`` blocks after it, fed to a fresh
+  ``python`` as one script (``python < block.py``): line numbers and ``__future__``
+  imports go on from block to block; the next block starts a fresh python.
 * ``notebook``: the page's own notebook in Jupyter: one namespace for the whole page,
   code run inside an event loop that is already running, and the value of a bare
   last expression displayed under its cell.
 
 `Kernel` starts one clean parent process (``python -c ...serve``) with a hash seed
-of its own. That parent imports the modules it is told to preload and never runs
-page code. For each page it forks a child, and the child:
+and environment of its own. That parent imports the modules it is told to preload
+(the reader's packages) and never runs page code. It forks a child for each script
+of a page (for the whole page in the notebook reading), and the child:
 
-* works in an empty directory of its own, with a temporary directory of its own
-  (``TMPDIR``); both are removed when the page ends, whatever becomes of it;
-* reads nothing from stdin, and may import only the standard library and the
-  reader's packages (the preloaded ones): a reader has nothing else;
-* points file descriptors 1 and 2 at one pipe, as a terminal is one device, so that
-  stdout and stderr (Python's, C code's, subprocesses', ``/dev/stdout``) land in the
-  order they were written;
+* works in the page's own empty folder and temporary directory (``TMPDIR``), removed
+  when the page ends, whatever becomes of it; writes no byte code;
+* reads nothing from stdin, starts with only the modules a fresh python has with the
+  reader's packages, and imports only from the standard library and its folder;
+* points file descriptors 1 and 2 at one pipe, line-buffered as on a terminal, so
+  that stdout and stderr (Python's, C code's, subprocesses', ``/dev/stdout``) land in
+  the order a terminal shows them;
 * shows each block's output as a terminal would (a carriage return overwrites the
   line), and says so when that cannot be shown faithfully on a page: bytes that are
-  not UTF-8, control characters a terminal acts on, a shorter text over a longer one;
-* reports each block as soon as it ends, then what the page left running (threads,
-  child processes), which a reader would see print later.
+  not UTF-8, control characters a terminal acts on, a shorter or wider overwrite;
+* reports each block as soon as it ends, then what a python prints as it exits and
+  what the script left running (threads, processes), which a reader would see later.
 
-Code is compiled as ``<stdin>``, with line numbers counted from the block's first
-line, as a reader who pastes it sees them in warnings and tracebacks; a failure
-message for the writer maps them back to the page's own lines.
+Code is compiled as ``<stdin>``, as a reader who feeds it to python sees it in
+warnings and tracebacks; a failure message for the writer maps the lines back to the
+page's own.
 
 Whatever a page changes (globals, modules and their attributes, NumPy's print
-options, random generators, warning filters, builtins, the working directory,
-files) dies with its child. The next page gets another fork of the same parent.
+options, random generators, warning filters, builtins, the working directory) dies
+with its child.
 """
 
 from __future__ import annotations
