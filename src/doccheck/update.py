@@ -69,13 +69,18 @@ def updated(page: Page, results: list[BlockResult]) -> Update:
 
 
 def code_without_comments(code: str) -> str:
-    """A block's code with comments and trailing spaces taken out: what twins must share."""
+    """Python code with its comments and trailing spaces taken out, the rest untouched: what the
+    two languages of a page must share (comments are translated). Code that does not tokenize
+    is compared as written."""
+    lines = code.splitlines()
     try:
-        tokens = [t for t in tokenize.generate_tokens(io.StringIO(code).readline) if t.type != tokenize.COMMENT]
-        code = tokenize.untokenize(tokens)
-    except (tokenize.TokenError, SyntaxError, IndentationError):
-        pass  # compared as written
-    return "\n".join(line.rstrip() for line in code.strip().split("\n") if line.strip())
+        for token in tokenize.generate_tokens(io.StringIO(code).readline):
+            if token.type == tokenize.COMMENT:
+                row, col = token.start
+                lines[row - 1] = lines[row - 1][:col]
+    except (tokenize.TokenError, SyntaxError):
+        lines = code.splitlines()
+    return "\n".join(line.rstrip() for line in lines).strip("\n")
 
 
 def twins_differ(first: Page, second: Page) -> str | None:

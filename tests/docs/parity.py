@@ -2,21 +2,9 @@
 
 from __future__ import annotations
 
-import io
-import tokenize
-
 from doccheck import is_python_like, parse_page
 from doccheck.page import OUTPUT_LANG
-
-
-def without_comments(code: str) -> str:
-    """Python code with its comments and trailing spaces removed; the rest untouched."""
-    lines = code.splitlines()
-    for token in tokenize.generate_tokens(io.StringIO(code).readline):
-        if token.type == tokenize.COMMENT:
-            row, col = token.start
-            lines[row - 1] = lines[row - 1][:col]
-    return "\n".join(line.rstrip() for line in lines).strip("\n")
+from doccheck.update import code_without_comments as without_comments
 
 
 def code_signature(text: str) -> list[tuple]:
