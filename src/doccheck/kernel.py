@@ -378,14 +378,11 @@ class _Capture:
         return taken
 
 
-def _text_stream(fd: int, *, terminal_stdout: bool = False) -> io.TextIOWrapper:
-    """As a terminal has them: line-buffered, flushed at each newline (stdout, and stderr since
-    Python 3.9); the report stream of the kernel is written at once."""
+def _terminal_stream(fd: int) -> io.TextIOWrapper:
+    """A stream as a terminal has it: line-buffered, flushed at each newline (stdout, and stderr
+    since Python 3.9)."""
     raw = io.FileIO(fd, "w", closefd=False)
-    if terminal_stdout:
-        return io.TextIOWrapper(io.BufferedWriter(raw), encoding="utf-8", errors="surrogateescape",
-                                line_buffering=True)
-    return io.TextIOWrapper(raw, encoding="utf-8", errors="surrogateescape", write_through=True)
+    return io.TextIOWrapper(io.BufferedWriter(raw), encoding="utf-8", errors="surrogateescape", line_buffering=True)
 
 
 # Every module a fresh python has loaded once it has imported the reader's packages: a page
@@ -414,8 +411,8 @@ def _run_page(request: dict[str, Any], report_fd: int, clean_filters: list[Any],
     os.close(null)
     capture = _Capture()
     sys.stdin = sys.__stdin__ = io.TextIOWrapper(io.FileIO(0, "r", closefd=False), encoding="utf-8")  # type: ignore[misc]
-    sys.stdout = sys.__stdout__ = _text_stream(1, terminal_stdout=True)  # type: ignore[misc]
-    sys.stderr = sys.__stderr__ = _text_stream(2, terminal_stdout=True)  # type: ignore[misc]  # 3.9+: line-buffered
+    sys.stdout = sys.__stdout__ = _terminal_stream(1)  # type: ignore[misc]
+    sys.stderr = sys.__stderr__ = _terminal_stream(2)  # type: ignore[misc]
     sys.dont_write_bytecode = True  # a module the page rewrites within a second is read again, not from a stale .pyc
     warnings.filters[:] = clean_filters  # type: ignore[index]  # a list at run time
     warnings._filters_mutated()  # type: ignore[attr-defined]  # forget which warnings the parent has shown
