@@ -240,9 +240,17 @@ def on_post_build(config) -> None:
     _write_sitemaps(site, default)
 
 
+CODE_BLOCK = re.compile(r"<pre\b.*?</pre>", re.S)
+
+
 def _split_search_index(site: Path, default: str, others: list[str]) -> None:
     merged = json.loads((site / "search" / "search_index.json").read_text("utf-8"))
-    docs = merged["docs"]
+    # Code blocks stay out of the index. Their tokens (params["w1, params["w2, ...) trip
+    # lunr's wildcard expansion: with them, a query for "params" found nothing at all
+    # (lunr's TokenSet, minimised, yields a term the index does not hold, and the worker
+    # throws "Cannot read properties of undefined (reading '_index')"). Prose and inline
+    # code stay searchable.
+    docs = [{**d, "text": CODE_BLOCK.sub(" ", d["text"])} for d in merged["docs"]]
     for lang in others:
         prefix = f"{lang}/"
         mine = [{**d, "location": d["location"][len(prefix):]} for d in docs if d["location"].startswith(prefix)]

@@ -1,12 +1,13 @@
 """The home page's stepper: `numerical_gradient` watched call by call, from a real run.
 
 At build time, `record()` runs `lambda_puzzle` on the home page's own example
-(`TwoLayerNet(3, 2, 2, rng=0)`, `x = [[1.0, 0.5, -1.0]]`, `t = [1]`) with a spy `f`
-that notes, at each of the 12 calls, which element is nudged and which way, what
-`net.params['W1']` holds, the loss it returns and the gradient filled so far. It
-does so twice: passing `net.params['W1']` itself, and passing a copy of it. No
-number is typed by hand; tests/site/test_stepper.py records the run again, with a
-spy of its own, and compares.
+(`TwoLayerNet(3, 2, 2, rng=0)` on `X` and `T` below, which tests/site/test_stepper.py
+holds equal to the page's block) with a spy `f` that notes, at each of the 12 calls,
+which element is nudged and which way, what `net.params['W1']` holds, the loss it
+returns and the gradient filled so far; then the end, once `numerical_gradient` has
+returned (the array restored, the whole gradient). It does so twice: passing
+`net.params['W1']` itself, and passing a copy of it. No number is typed by hand;
+tests/site/test_stepper.py records the run again, with a spy of its own, and compares.
 
 `render()` writes the widget's HTML for a page's language: the grids and controls
 (docs/assets/stepper.js drives them), the record as JSON, and a table with one row
@@ -24,6 +25,10 @@ import numpy as np
 from lambda_puzzle import TwoLayerNet, numerical_gradient
 
 SLOT = '<div data-stepper="numerical-gradient"></div>'  # where a page wants the widget
+# The home page's input data and labels. The third input is not -1 times the first, so
+# that no two of the 12 calls return the same loss (a reader took a repeat for a bug).
+X = [[1.0, 0.5, -2.0]]
+T = [1]
 
 # Its stylesheet, inlined into the pages that have a stepper (hooks.py): here, not in a .css file
 # of overrides/, which MkDocs would copy into the site beside the pages.
@@ -74,6 +79,9 @@ LABELS = {
         "none": "まだ呼び出していません。「次へ」を押してください。",
         "table_caption": "numerical_gradient が f を呼ぶ12回"
                          "（W に net.params['W1'] そのものを渡した場合。ずらす前の損失は {base}）",
+        "table_caption_copy": "同じ12回（W に net.params['W1'] のコピーを渡した場合。"
+                              "net.params['W1'] は変わらない）",
+        "col_w_copy": "コピーのその時の値",
         "col_call": "回", "col_index": "要素", "col_sign": "向き", "col_w": "その時の値", "col_loss": "f が返した損失",
         "col_grad": "埋まった勾配",
         "say_call": "{n}回目の呼び出し: W1[{i}, {j}] に {sign}h。損失は {loss}、ずらす前との差は {delta}。",
@@ -81,6 +89,8 @@ LABELS = {
                     "net.params['W1'] は変わらないので、損失はずらす前と同じ {loss} です。",
         "say_restore": "この呼び出しのあと、要素 [{i}, {j}] を元の値に戻し、grad[{i}, {j}] = {grad} を埋めます。",
         "say_start": "最初の状態に戻りました。まだ呼び出していません。",
+        "say_end": "numerical_gradient が終わりました。W1 は元の値に戻り、勾配がすべて埋まっています。",
+        "say_end_copy": "numerical_gradient が終わりました。net.params['W1'] は一度も変わらず、勾配はすべて 0 です。",
         "say_mode_same": "net.params['W1'] そのものを渡します。",
         "say_mode_copy": "net.params['W1'] のコピーを渡します。",
     },
@@ -95,6 +105,9 @@ LABELS = {
         "none": "No call yet. Press Next.",
         "table_caption": "The 12 calls numerical_gradient makes to f "
                          "(W is net.params['W1'] itself; the loss before any nudge is {base})",
+        "table_caption_copy": "The same 12 calls when W is a copy of net.params['W1'], "
+                              "which then never changes",
+        "col_w_copy": "The copy's value then",
         "col_call": "Call", "col_index": "Element", "col_sign": "Step", "col_w": "Value then",
         "col_loss": "Loss f returned",
         "col_grad": "Gradient filled",
@@ -104,6 +117,9 @@ LABELS = {
                     "so the loss is the same as before any nudge: {loss}.",
         "say_restore": "After this call, element [{i}, {j}] is put back and grad[{i}, {j}] = {grad} is filled in.",
         "say_start": "Back to the start. No call yet.",
+        "say_end": "numerical_gradient has returned. W1 holds its original values again, and the gradient is complete.",
+        "say_end_copy": "numerical_gradient has returned. net.params['W1'] never changed, "
+                        "and the gradient is all zeros.",
         "say_mode_same": "Passing net.params['W1'] itself.",
         "say_mode_copy": "Passing a copy of net.params['W1'].",
     },
@@ -116,7 +132,7 @@ def _grid(a: np.ndarray) -> list[list[str]]:
 
 def _run(copy: bool) -> dict[str, Any]:
     net = TwoLayerNet(input_size=3, hidden_size=2, output_size=2, rng=0)
-    x, t = np.array([[1.0, 0.5, -1.0]]), np.array([1])
+    x, t = np.array(X), np.array(T)
     start = net.params["W1"].copy()
     passed = net.params["W1"].copy() if copy else net.params["W1"]
     steps: list[dict[str, Any]] = []
@@ -131,6 +147,7 @@ def _run(copy: bool) -> dict[str, Any]:
         return loss
 
     result = _grid(numerical_gradient(spy, passed))
+    end = {"w": _grid(net.params["W1"]), "copy": _grid(passed) if copy else None, "grad": result}
     # numerical_gradient fills an element's gradient right after its second call (-h)
     # and never touches it again: the gradient so far is the result, where filled.
     filled: set[tuple[int, int]] = set()
@@ -138,13 +155,13 @@ def _run(copy: bool) -> dict[str, Any]:
         if step["sign"] == "-":
             filled.add(tuple(step["index"]))
         step["grad"] = [[v if (i, j) in filled else "" for j, v in enumerate(row)] for i, row in enumerate(result)]
-    return {"start": _grid(start), "steps": steps, "result": result}
+    return {"start": _grid(start), "steps": steps, "end": end, "result": result}
 
 
 def record() -> dict[str, Any]:
     """Both runs of the home page's example: the array itself, and a copy."""
     net = TwoLayerNet(input_size=3, hidden_size=2, output_size=2, rng=0)
-    base = net.loss(np.array([[1.0, 0.5, -1.0]]), np.array([1]))
+    base = net.loss(np.array(X), np.array(T))
     return {"h": 1e-4, "base_loss": repr(base), "same": _run(copy=False), "copy": _run(copy=True)}
 
 
@@ -187,20 +204,25 @@ def render(lang: str, run: dict[str, Any] | None = None) -> str:
         + grid("data-grad", t["grad"], empty, ' data-role="grad"')
         + f'</div><p class="stepper__status" aria-live="polite">{e(t["none"])}</p></div>'
     )
-    rows = "".join(
-        f'<tr><td>{n}</td><td>[{s["index"][0]}, {s["index"][1]}]</td><td>{s["sign"]}h</td>'
-        f'<td>{e(_shown(s["w"][s["index"][0]][s["index"][1]]))}</td><td>{e(s["loss"])}</td>'
-        f'<td>{e(_shown(s["grad"][s["index"][0]][s["index"][1]]) or "–")}</td></tr>'
-        for n, s in enumerate(same["steps"], start=1)
-    )
-    columns = ("col_call", "col_index", "col_sign", "col_w", "col_loss", "col_grad")
-    head = "".join(f"<th>{e(t[c])}</th>" for c in columns)
-    caption = e(t["table_caption"].format(base=run["base_loss"]))
-    table = (f'<div class="stepper__fallback"><table class="stepper__table"><caption>{caption}</caption>'
-             f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>")
+    def table(mode: str, caption: str, value_column: str) -> str:
+        rows = "".join(
+            f'<tr><td>{n}</td><td>[{i}, {j}]</td><td>{s["sign"]}h</td>'
+            f'<td>{e(_shown((s["copy"] if mode == "copy" else s["w"])[i][j]))}</td><td>{e(s["loss"])}</td>'
+            f'<td>{e(_shown(s["grad"][i][j]) or "–")}</td></tr>'
+            for n, s in enumerate(run[mode]["steps"], start=1)
+            for i, j in [s["index"]]
+        )
+        columns = ("col_call", "col_index", "col_sign", value_column, "col_loss", "col_grad")
+        head = "".join(f"<th>{e(t[c])}</th>" for c in columns)
+        return (f'<table class="stepper__table" data-mode="{mode}"><caption>{e(caption)}</caption>'
+                f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
+
+    tables = (table("same", t["table_caption"].format(base=run["base_loss"]), "col_w")
+              + table("copy", t["table_caption_copy"], "col_w_copy"))
     data = json.dumps({**run, "labels": t}, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
     return (f'<div class="stepper" role="region" data-stepper="numerical-gradient" data-step="0" data-mode="same" '
-            f'aria-label="{e(t["title"])}">{ui}{table}'
+            f'aria-label="{e(t["title"])}">{ui}'
+            f'<div class="stepper__fallback">{tables}</div>'
             f'<script type="application/json" class="stepper__data">{data}</script></div>')
 
 

@@ -1,6 +1,7 @@
 // The stepper (overrides/stepper.py writes its HTML and its record at build time):
 // numerical_gradient's calls to f, one at a time, as a real run recorded them.
-// Step 0 is before the first call; step n shows the nth call while f runs.
+// Step 0 is before the first call; step n shows the nth call while f runs; the step
+// after the last call is the end: numerical_gradient has returned, the array restored.
 (function () {
   "use strict";
 
@@ -15,7 +16,7 @@
   function setup(root) {
     var data = JSON.parse(root.querySelector(".stepper__data").textContent);
     var labels = data.labels;
-    var total = data.same.steps.length;
+    var total = data.same.steps.length, end = total + 1;
     var step = 0, mode = "same", timer = null;
     var status = root.querySelector(".stepper__status");
     var play = root.querySelector('[data-action="play"]');
@@ -44,6 +45,7 @@
     function say() {
       var run = data[mode];
       if (step === 0) return labels.none;
+      if (step === end) return mode === "copy" ? labels.say_end_copy : labels.say_end;
       var s = run.steps[step - 1], i = s.index[0], j = s.index[1];
       var loss = Number(s.loss).toFixed(10);
       var delta = (Number(s.loss) - Number(data.base_loss)).toExponential(2);
@@ -54,23 +56,24 @@
     }
 
     function draw(announce) {
-      var run = data[mode], s = step ? run.steps[step - 1] : null;
+      var run = data[mode], s = step && step !== end ? run.steps[step - 1] : null;
       root.setAttribute("data-step", String(step));
       root.setAttribute("data-mode", mode);
-      field("call", null, String(step));
+      field("call", null, String(Math.min(step, total)));
       field("index", s ? s.index.join(",") : "", s ? "[" + s.index.join(", ") + "]" : "–");
       field("sign", s ? s.sign : "", s ? s.sign + "h" : "–");
       field("loss", s ? s.loss : "", s ? Number(s.loss).toFixed(10) : "–");
       var delta = s ? Number(s.loss) - Number(data.base_loss) : null;
       field("delta", s ? String(delta) : "", s ? (delta === 0 ? "0" : delta.toExponential(2)) : "–");
-      fill("data-w", s ? s.w : run.start, mode === "same" && s ? s.index : null);
-      fill("data-copy", s && s.copy ? s.copy : run.start, mode === "copy" && s ? s.index : null);
-      fill("data-grad", s ? s.grad : run.start.map(function (row) { return row.map(function () { return ""; }); }),
-           s && s.sign === "-" ? s.index : null);
+      var none = run.start.map(function (row) { return row.map(function () { return ""; }); });
+      var at = step === end ? run.end : s || {w: run.start, copy: run.start, grad: none};
+      fill("data-w", at.w, mode === "same" && s ? s.index : null);
+      fill("data-copy", at.copy || run.start, mode === "copy" && s ? s.index : null);
+      fill("data-grad", at.grad, s && s.sign === "-" ? s.index : null);
       copyGrid.hidden = mode !== "copy";
       wLabel.textContent = mode === "copy" ? labels.w_copy : labels.w;
       root.querySelector('[data-action="prev"]').disabled = step === 0;
-      root.querySelector('[data-action="next"]').disabled = step === total;
+      root.querySelector('[data-action="next"]').disabled = step === end;
       if (announce !== false) status.textContent = say();
     }
 
@@ -81,7 +84,7 @@
     }
 
     function go(to) {
-      step = Math.max(0, Math.min(total, to));
+      step = Math.max(0, Math.min(end, to));
       draw();
     }
 
@@ -96,12 +99,12 @@
         status.textContent = (mode === "copy" ? labels.say_mode_copy : labels.say_mode_same) + " " + say();
       } else if (action === "play") {
         if (timer !== null) { stop(); return; }
-        if (step === total) step = 0;
+        if (step === end) step = 0;
         play.textContent = labels.pause;
         go(step + 1);
         // Reduced motion: the same steps, further apart, and no highlight fades (stepper CSS).
         timer = window.setInterval(function () {
-          if (step >= total) { stop(); return; }
+          if (step >= end) { stop(); return; }
           go(step + 1);
         }, reduced.matches ? 1600 : 1000);
       }

@@ -35,7 +35,7 @@ def numerical_gradient(
       `x + h`) and elements where the step vanishes: where `x + h` or `x - h`,
       stored in `x`'s dtype, equals `x` (float16 at 1.0, float64 at 1e13), the
       book's function silently returns 0 there.
-    * It divides by the step actually stored, `(x + h) - (x - h)` after rounding
+    * It divides by the stored difference, `(x + h) - (x - h)` after rounding
       to `x`'s dtype, rather than by `2 * h`. In float64 the two agree to about
       1e-12; in float16 they can differ by a fifth.
 
@@ -71,7 +71,7 @@ def numerical_gradient(
         original = x[idx]  # a NumPy scalar: putting it back is exact to the bit
         try:
             x[idx] = original + h
-            plus = float(x[idx])  # the step as stored in x's dtype
+            plus = float(x[idx])  # x + h as stored in x's dtype
             f_plus = _real_scalar(f(x))
             x[idx] = original - h
             minus = float(x[idx])
@@ -95,8 +95,9 @@ def _check_arguments(f: Any, x: Any, h: Any, name: str) -> None:
         raise TypeError(
             f"{name} must have a floating dtype, got {x.dtype}: x + h would be truncated "
             "when stored back into the array, and the gradient would be wrong. "
-            "Convert it once, e.g. params['W'] = params['W'].astype(float), and "
-            "differentiate the new array."
+            "Create the parameter as float from the start (np.array(..., dtype=float)): "
+            "converting it later makes a new array, which layers built on the old one "
+            "(the book's chapter 5) would never see."
         )
     if not x.flags.writeable:
         raise ValueError(f"{name} is read-only, but it must be perturbed in place")

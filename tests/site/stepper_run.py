@@ -13,12 +13,16 @@ import numpy as np
 
 from lambda_puzzle import TwoLayerNet, numerical_gradient
 
+# The home page's input data and labels; test_stepper.py holds them equal to the page's block.
+X = [[1.0, 0.5, -2.0]]
+T = [1]
+
 
 def record_again() -> dict:
     out: dict = {}
     for mode in ("same", "copy"):
         net = TwoLayerNet(input_size=3, hidden_size=2, output_size=2, rng=0)
-        x, t = np.array([[1.0, 0.5, -1.0]]), np.array([1])
+        x, t = np.array(X), np.array(T)
         before = net.params["W1"].copy()
         handed = net.params["W1"].copy() if mode == "copy" else net.params["W1"]
         calls: list[dict] = []
@@ -47,9 +51,13 @@ def record_again() -> dict:
                 "copy": None if call["copy"] is None else [[repr(v) for v in row] for row in call["copy"]],
                 "grad": [row[:] for row in grad],
             })
+        result_grid = [[repr(float(v)) for v in row] for row in result]
         out[mode] = {"start": [[repr(v) for v in row] for row in before.tolist()], "steps": steps,
-                     "result": [[repr(float(v)) for v in row] for row in result]}
+                     "end": {"w": [[repr(v) for v in row] for row in net.params["W1"].tolist()],
+                             "copy": [[repr(v) for v in row] for row in handed.tolist()] if mode == "copy" else None,
+                             "grad": result_grid},
+                     "result": result_grid}
         assert [[s for s in row] for row in grad] == out[mode]["result"], "the pairs do not give the result"
     net = TwoLayerNet(input_size=3, hidden_size=2, output_size=2, rng=0)
-    out["base_loss"] = repr(net.loss(np.array([[1.0, 0.5, -1.0]]), np.array([1])))
+    out["base_loss"] = repr(net.loss(np.array(X), np.array(T)))
     return out

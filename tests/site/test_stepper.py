@@ -6,6 +6,7 @@ JavaScript) is in test_browser.py; here the built HTML is read back.
 
 from __future__ import annotations
 
+import ast
 import copy
 import json
 import re
@@ -13,13 +14,14 @@ import re
 import pytest
 
 from doccheck import parse_page
+from overrides import stepper
 from tests.paths import DOCS, LANGUAGES, html_of
-from tests.site.stepper_run import record_again
+from tests.site.stepper_run import T, X, record_again
 
 DATA = re.compile(r'<script type="application/json" class="stepper__data">(.*?)</script>', re.S)
 ROOT_ELEMENT = re.compile(r'<div class="stepper"[^>]*\bdata-stepper="numerical-gradient"')
 RECORD = record_again()
-KEYS = ("start", "steps", "result")
+KEYS = ("start", "steps", "end", "result")
 
 
 def embedded(site, lang: str) -> dict:
@@ -69,6 +71,27 @@ def test_a_number_that_drifts_is_caught():
     assert drift(changed, RECORD) == ["same: call 5: loss", "copy: call 1: w"]
 
 
+def test_the_twelve_calls_return_twelve_different_losses():
+    # A repeated loss (the old input's third value was minus its first) read as a bug.
+    assert len({step["loss"] for step in RECORD["same"]["steps"]}) == 12
+
+
+def test_the_end_shows_the_array_restored_and_the_whole_gradient():
+    same, copied = RECORD["same"], RECORD["copy"]
+    assert same["end"]["w"] == same["start"] and same["end"]["grad"] == same["result"]
+    assert copied["end"]["w"] == copied["end"]["copy"] == copied["start"]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_stepper_runs_the_home_page_blocks_own_input(lang):
+    page = parse_page((DOCS / lang / "index.md").read_text("utf-8"), collect=False)
+    code = next(b.code for b in page.runnable_blocks if "grad_W1.round(6)" in b.code)
+    given = {target.id: node.value for node in ast.parse(code).body if isinstance(node, ast.Assign)
+             for target in node.targets if isinstance(target, ast.Name) and target.id in ("x", "t")}
+    assert {name: ast.literal_eval(value.args[0]) for name, value in given.items()} == {"x": X, "t": T}
+    assert (stepper.X, stepper.T) == (X, T)
+
+
 def test_a_copy_never_moves_the_loss_and_gives_zeros():
     run = RECORD["copy"]
     assert {step["loss"] for step in run["steps"]} == {RECORD["base_loss"]}
@@ -88,5 +111,9 @@ def test_the_last_gradient_is_what_the_page_prints(lang):
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_without_javascript_the_stepper_is_a_table_of_every_call(site, lang):
     html = html_of(site, DOCS / lang / "index.md")
-    table = re.search(r'<table class="stepper__table">(.*?)</table>', html, re.S)[1]
-    assert len(re.findall(r"<tr>", re.search(r"<tbody>(.*?)</tbody>", table, re.S)[1])) == 12
+    tables = dict(re.findall(r'<table class="stepper__table" data-mode="(\w+)">(.*?)</table>', html, re.S))
+    assert list(tables) == ["same", "copy"]
+    for mode, table in tables.items():
+        rows = re.findall(r"<tr>(.*?)</tr>", re.search(r"<tbody>(.*?)</tbody>", table, re.S)[1])
+        losses = [re.findall(r"<td>(.*?)</td>", row)[4] for row in rows]
+        assert losses == [step["loss"] for step in RECORD[mode]["steps"]], mode
