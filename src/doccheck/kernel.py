@@ -16,7 +16,9 @@ and environment of its own. That parent imports the modules it is told to preloa
 of a page (for the whole page in the notebook reading), and the child:
 
 * works in the page's own empty folder and temporary directory (``TMPDIR``), removed
-  when the page ends, whatever becomes of it; writes no byte code;
+  when the page ends, whatever becomes of it; writes no byte code. Every page's
+  folder sits under the kernel's own (`Kernel.root`), removed when the kernel
+  closes, so that nothing of one checker run is seen by another beside it;
 * reads nothing from stdin, starts with only the modules a fresh python has with the
   reader's packages, and imports only from the standard library and its folder;
 * points file descriptors 1 and 2 at one pipe, line-buffered as on a terminal, so
@@ -144,6 +146,14 @@ class Kernel:
         self._proc: subprocess.Popen[bytes] | None = None
         self._log: IO[bytes] | None = None
         self._pending = 0
+        self._root: str | None = None
+
+    @property
+    def root(self) -> Path:
+        """The folder of this kernel's pages (each page has one of its own inside it)."""
+        if self._root is None:
+            self._root = tempfile.mkdtemp(prefix="doccheck-run-")
+        return Path(self._root)
 
     def run_page(self, path: Path | str, blocks: Iterable[RunnableBlock], text: str | None = None) -> list[BlockResult]:
         """Run `blocks` (objects with .line, .code and .continuation) as one page.
@@ -196,6 +206,9 @@ class Kernel:
         if self._log is not None:
             self._log.close()
             self._log = None
+        if self._root is not None:
+            shutil.rmtree(self._root, ignore_errors=True)
+            self._root = None
 
     def _parent(self) -> subprocess.Popen[bytes]:
         if self._proc is None:
@@ -206,7 +219,8 @@ class Kernel:
                  *(["asyncio", "ast"] if self.reading == "notebook" else [])],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log,
                 # BLAS on one thread: its workers would be counted as threads the page left running.
-                env={**os.environ, **BLAS_ONE_THREAD, **self.env, "PYTHONHASHSEED": self.seed},
+                env={**os.environ, **BLAS_ONE_THREAD, **self.env, "PYTHONHASHSEED": self.seed,
+                     "DOCCHECK_ROOT": str(self.root)},
             )
         return self._proc
 
@@ -222,7 +236,8 @@ class Kernel:
 
 def serve() -> None:
     """The parent's loop: one JSON request a line on stdin, one JSON answer a line on stdout."""
-    global _FRESH
+    global _FRESH, _ROOT
+    _ROOT = os.environ.pop("DOCCHECK_ROOT", None)  # the pages' parent folder; no page sees the variable
     for name in sys.argv[1:]:
         importlib.import_module(name)
     probe = subprocess.run([sys.executable, "-c", _PROBE, *sys.argv[1:]], capture_output=True, text=True, check=True)
@@ -238,7 +253,7 @@ def serve() -> None:
 def _fork_page(request: dict[str, Any], clean_filters: list[Any]) -> list[dict[str, Any]]:
     """Run a page: in the script reading, each block with its continuations in a process of
     its own (a fresh python); in the notebook reading, the whole page in one."""
-    folder = tempfile.mkdtemp(prefix="doccheck-page-")
+    folder = tempfile.mkdtemp(prefix="doccheck-page-", dir=_ROOT)
     deadline = time.monotonic() + request["timeout"]
     runs: list[list[dict[str, Any]]] = []
     for block in request["blocks"]:
@@ -388,6 +403,7 @@ def _terminal_stream(fd: int) -> io.TextIOWrapper:
 # Every module a fresh python has loaded once it has imported the reader's packages: a page
 # starts with those and no other (serve() asks a fresh python at start).
 _FRESH: frozenset[str] = frozenset()
+_ROOT: str | None = None  # Kernel.root, as the parent was given it
 _PROBE = "import sys\nfor name in sys.argv[1:]:\n    __import__(name)\nprint(sorted(sys.modules))"
 
 

@@ -22,7 +22,9 @@ keep theirs. Pages are isolated, so the outcome must not change.
 
 from __future__ import annotations
 
+import ast
 import random
+import re
 from collections import Counter
 from collections.abc import Generator, Iterator
 from pathlib import Path
@@ -209,6 +211,7 @@ class BlockItem(_PageItem):
                 readers = ", ".join(self.config.getini("doccheck_preload")) or "nothing else"
                 hint = (f"\nA reader's Python has the standard library and {readers}: a page may import "
                         "nothing else (doccheck_preload).")
+            hint += _continuation_hint(page, self.block, result.error)
             raise DocCheckFailure(f"{where}: the block raised an exception\n{result.error}{hint}{printed}")
         if result.problem:
             raise DocCheckFailure(f"{where}: {result.problem}")
@@ -226,6 +229,37 @@ class BlockItem(_PageItem):
 
     def reportinfo(self) -> tuple[Path, int, str]:
         return self.path, self.block.line - 1, f"python block at line {self.block.line}"
+
+
+def _continuation_hint(page: Page, block: Block, error: str) -> str:
+    """When a NameError names something an earlier block of the page defines: say how to continue it."""
+    found = re.search(r"NameError: name '(\w+)' is not defined", error)
+    if not found or block.continuation:
+        return ""
+    name = found[1]
+    earlier = [b for b in page.runnable_blocks if b.line < block.line and name in _defined(b.code)]
+    if not earlier:
+        return ""
+    return (f"\n{name!r} is defined by the block at line {earlier[-1].line}, but each block starts a fresh "
+            "python, as a reader who runs it alone does. To go on from that block, open this one with "
+            "```python continuation.")
+
+
+def _defined(code: str) -> set[str]:
+    """The names a block binds at its top level."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return set()
+    names: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names |= {(alias.asname or alias.name).split(".")[0] for alias in node.names}
+        else:
+            names |= {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    return names
 
 
 def _other_seed(other: BlockResult, result: BlockResult) -> str | None:
@@ -280,6 +314,7 @@ def _update_pages(config: pytest.Config, items: list[pytest.Item]) -> None:
     kernel = config.stash[KERNELS]["script"]
     write = config.get_terminal_writer().line
     failed = False
+    counted: Counter[str] = Counter()
     for paths in groups.values():
         parsed = [parse_page(p.read_text("utf-8-sig"), p.relative_to(root) if p.is_relative_to(root) else p)
                   for p in paths]
@@ -290,6 +325,8 @@ def _update_pages(config: pytest.Config, items: list[pytest.Item]) -> None:
             continue
         for page, path in zip(parsed, paths, strict=True):
             update = updated(page, kernel.run_page(page.path, page.runnable_blocks, page.text))
+            counted["pages"] += 1
+            counted["blocks"] += len(page.runnable_blocks)
             if update.refused:
                 write(update.refused)
                 failed = True
@@ -297,8 +334,15 @@ def _update_pages(config: pytest.Config, items: list[pytest.Item]) -> None:
                 path.write_text(update.text, "utf-8")
                 for change in update.changes:
                     write(change)
+                    counted[change.rsplit(": ", 1)[1].split(" after")[0]] += 1
+                for warning in update.stale:
+                    write(f"warning: {warning}")
             else:
                 write(f"{page.path}: unchanged")
+    kinds = ("output block replaced", "output block added", "output block removed")
+    done = ", ".join(f"{counted[c]} {c}" for c in kinds if counted[c]) or "nothing changed"
+    write(f"doccheck update: {counted['pages']} pages, {counted['blocks']} blocks run: {done}"
+          + ("; some pages were not updated (above)" if failed else ""))
     config.stash[UPDATE_FAILED] = failed
     items[:] = []  # nothing else runs: the pages have just changed under the collected items
 

@@ -31,6 +31,24 @@ class Update:
     text: str  # the page's new text (the old one when nothing changed)
     changes: list[str] = field(default_factory=list)  # "page.md:12: output block replaced", ...
     refused: str | None = None
+    stale: list[str] = field(default_factory=list)  # prose that still quotes a value no output prints now
+
+
+_VALUE = re.compile(r"-?\d+(?:\.\d+)?(?:e-?\d+)?")
+
+
+def _stale_quotes(page: Page, old: str, new: str, output_line: int) -> list[str]:
+    """Where the page's prose or headings still quote a number that an output block printed and no longer does."""
+    gone = sorted(set(_VALUE.findall(old)) - set(_VALUE.findall(new)), key=old.index)
+    places = [(h.line, h.text) for h in page.headings] + [(p.line, p.source) for p in page.paragraphs]
+    found = []
+    for value in gone:
+        quoted = re.compile(rf"(?<![\w.]){re.escape(value)}(?![\w]|\.\d)")
+        for line, text in sorted(places):
+            if quoted.search(text):
+                found.append(f"{page.path}:{line}: still quotes {value}, which the output block at line "
+                             f"{output_line} no longer prints")
+    return found
 
 
 def updated(page: Page, results: list[BlockResult]) -> Update:
@@ -44,6 +62,7 @@ def updated(page: Page, results: list[BlockResult]) -> Update:
     lines = page.text.split("\n")
     outputs = {b.line: b for b in page.blocks if b.lang == OUTPUT_LANG}
     edits: list[tuple[int, int, list[str], str]] = []  # replace lines[start:end], and say what was done
+    stale: list[str] = []
     for block in page.runnable_blocks:
         printed = by_line[block.line].output
         if printed and not printed.endswith("\n"):
@@ -56,6 +75,7 @@ def updated(page: Page, results: list[BlockResult]) -> Update:
                 continue
             if printed:
                 edits.append((shown.line, shown.end - 2, body, f"{page.path}:{shown.line}: output block replaced"))
+                stale += _stale_quotes(page, shown.code, printed, shown.line)
             else:  # the block prints nothing now: the output block and the blank line before it go
                 start = shown.line - 2 if shown.line >= 2 and not lines[shown.line - 2].strip() else shown.line - 1
                 edits.append((start, shown.end - 1, [], f"{page.path}:{shown.line}: output block removed"))
@@ -65,7 +85,7 @@ def updated(page: Page, results: list[BlockResult]) -> Update:
                           f"{page.path}:{block.line}: output block added after the block"))
     for start, end, new, _ in sorted(edits, reverse=True):
         lines[start:end] = new
-    return Update(page.path, "\n".join(lines), [message for *_, message in edits])
+    return Update(page.path, "\n".join(lines), [message for *_, message in edits], stale=stale)
 
 
 def code_without_comments(code: str) -> str:

@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -284,10 +285,6 @@ def test_output_is_shown_as_a_terminal_shows_it_or_refused(raw, shown, problem):
 
 
 def test_each_page_has_its_own_temporary_area_and_nothing_is_left(kernel):
-    import glob
-    import tempfile
-
-    before = set(glob.glob(f"{tempfile.gettempdir()}/doccheck-page-*"))
     writer = """
         '''python
         import os, tempfile
@@ -299,7 +296,22 @@ def test_each_page_has_its_own_temporary_area_and_nothing_is_left(kernel):
     reader = "'''python\nimport os, tempfile\nprint(os.listdir(tempfile.gettempdir()), os.listdir('.'))\n'''\n"
     assert outputs(run(kernel, writer)) == ["[] ['shared.txt']\n"]
     assert outputs(run(kernel, reader)) == ["[] []\n"]
-    assert set(glob.glob(f"{tempfile.gettempdir()}/doccheck-page-*")) <= before
+    # Only this kernel's own folder is looked at: other checker runs may be going on beside it.
+    assert kernel.root.is_dir() and list(kernel.root.iterdir()) == []
+
+
+def test_each_kernel_keeps_its_pages_in_a_folder_of_its_own_and_removes_it():
+    one, other = Kernel([]), Kernel([])
+    roots = (one.root, other.root)
+    try:
+        (where,) = outputs(run(one, "'''python\nimport os\nprint(os.getcwd(), 'DOCCHECK_ROOT' in os.environ)\n'''\n"))
+        folder, seen = where.split()
+        assert Path(folder).parent.parent == roots[0] and seen == "False"
+        assert roots[0] != roots[1] and roots[0].parent == roots[1].parent
+    finally:
+        one.close()
+        other.close()
+    assert not any(root.exists() for root in roots)
 
 
 def test_a_warning_reads_the_same_wherever_the_block_stands(kernel):

@@ -324,3 +324,24 @@ def test_a_page_with_another_markdown_extension_is_refused(pytester, suffix):
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines([f"page{suffix}: MkDocs publishes {suffix} files as pages, but doccheck reads .md "
                                  "pages only, so its blocks would never run: rename it to page.md"])
+
+
+def test_a_name_from_an_earlier_block_points_to_continuation(run_page):
+    result = run_page("""
+        '''python
+        total = 100 + 7
+        '''
+
+        '''python
+        print(total)
+        '''
+
+        '''output
+        107
+        '''
+    """)
+    result.assert_outcomes(passed=2, failed=1)
+    result.stdout.fnmatch_lines([
+        "*NameError: name 'total' is not defined*",
+        "'total' is defined by the block at line 1, but each block starts a fresh python*```python continuation.",
+    ])

@@ -129,10 +129,34 @@ def test_the_option_updates_both_languages_and_says_what_it_did(pytester):
     result = pytester.runpytest("ja/p.md", "--doccheck-update", "-p", "no:cacheprovider", "-p", "no:hypothesispytest")
     assert result.ret == 0
     result.stdout.fnmatch_lines(["ja/p.md:1: output block added after the block",
-                                 "en/p.md:1: output block added after the block"])
+                                 "en/p.md:1: output block added after the block",
+                                 "doccheck update: 2 pages, 2 blocks run: 2 output block added"])
     assert pytester.path.joinpath("en", "p.md").read_text("utf-8").endswith("```\n\n```output\n42\n```\n")
     pytester.path.joinpath("en", "p.md").write_text("```python\nprint(6 * 9)\n```\n", "utf-8")
     refused = pytester.runpytest("ja/p.md", "--doccheck-update", "-p", "no:cacheprovider", "-p", "no:hypothesispytest")
     assert refused.ret == 1
     refused.stdout.fnmatch_lines(["not updated: ja/p.md:1 and en/p.md:1 run different code; twins must run the same "
                                   "code, comments aside"])
+
+
+def test_prose_that_still_quotes_a_replaced_value_is_named(kernel):
+    text = page("""
+        # 107 が 108 になる { #contrast }
+
+        The loss goes from 107 to 108, and 1080 is another number.
+
+        '''python
+        print(107)
+        print(109)
+        '''
+
+        '''output
+        107
+        108
+        '''
+    """)
+    parsed = parse_page(text, "p.md")
+    update = updated(parsed, kernel.run_page(parsed.path, parsed.runnable_blocks, text))
+    assert update.changes == ["p.md:10: output block replaced"]
+    assert update.stale == ["p.md:1: still quotes 108, which the output block at line 10 no longer prints",
+                            "p.md:3: still quotes 108, which the output block at line 10 no longer prints"]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import difflib
+
 from doccheck import is_python_like, parse_page
-from doccheck.page import OUTPUT_LANG
+from doccheck.page import OUTPUT_LANG, is_known_language
 from doccheck.update import code_without_comments as without_comments
 
 
@@ -16,6 +18,11 @@ def code_signature(text: str) -> list[tuple]:
         code = without_comments(block.code) if is_python_like(block.lang) else block.code
         signature.append((block.line, block.lang, sorted(block.options), code, block.expected_output))
     return signature
+
+
+def _diff(ja: str, en: str) -> str:
+    lines = difflib.unified_diff(ja.splitlines(), en.splitlines(), "ja", "en", lineterm="")
+    return "\n".join(lines)
 
 
 def heading_ids(text: str) -> list[tuple[int, int, str | None]]:
@@ -31,10 +38,17 @@ def compare_pages(ja: str, en: str) -> list[str]:
         problems.append(f"ja has {len(ja_code)} code blocks, en has {len(en_code)}")
     pairs = zip(ja_code, en_code, strict=False)  # a different count is reported above
     for (ja_line, *ja_block, ja_output), (en_line, *en_block, en_output) in pairs:
-        if ja_block != en_block:
-            problems.append(f"code differs: ja line {ja_line}, en line {en_line}")
+        (ja_lang, ja_options, ja_text), (en_lang, en_options, en_text) = ja_block, en_block
+        where = f"ja line {ja_line}, en line {en_line}"
+        if ja_lang != en_lang and not all(is_known_language(lang or "text") for lang in (ja_lang, en_lang)):
+            continue  # a fence typo: the page's audit names it, with the language it may mean
+        if (ja_lang, ja_options) != (en_lang, en_options):
+            problems.append(f"fence differs: {where}: ```{' '.join([ja_lang or '', *ja_options]).strip()} "
+                            f"against ```{' '.join([en_lang or '', *en_options]).strip()}")
+        elif ja_text != en_text:
+            problems.append(f"code differs (comments aside): {where}\n" + _diff(ja_text, en_text))
         elif ja_output != en_output:
-            problems.append(f"output differs: ja line {ja_line}, en line {en_line}")
+            problems.append(f"output differs: {where}\n" + _diff(ja_output or "", en_output or ""))
     ja_ids = [(level, id_) for _, level, id_ in heading_ids(ja)]
     en_ids = [(level, id_) for _, level, id_ in heading_ids(en)]
     if ja_ids != en_ids:

@@ -18,7 +18,8 @@ def read(lang: str, name: Path) -> str:
 @pytest.mark.parametrize("name", PAIRS, ids=str)
 def test_translations_run_the_same_code_with_the_same_output(name):
     assert (DOCS / "en" / name).exists(), f"docs/en/{name} is missing"
-    assert compare_pages(read("ja", name), read("en", name)) == []
+    problems = compare_pages(read("ja", name), read("en", name))
+    assert not problems, "\n\n".join(problems)
 
 
 # The check itself, proved on a real page: it must catch drift in one language only.
@@ -32,7 +33,13 @@ def test_identical_pages_pass():
 
 def test_a_changed_code_line_in_one_language_fails():
     en = read("en", PAGE).replace('W[0][0] = 101', 'W[0][0] = 102', 1)
-    assert any(p.startswith("code differs") for p in compare_pages(read("ja", PAGE), en))
+    (problem,) = [p for p in compare_pages(read("ja", PAGE), en) if p.startswith("code differs")]
+    assert "\n-" in problem and "W[0][0] = 101" in problem and "\n+" in problem and "W[0][0] = 102" in problem
+
+
+def test_a_fence_typo_is_left_to_the_audit():
+    en = read("en", PAGE).replace("```python\n", "```pyhton\n", 1)
+    assert compare_pages(read("ja", PAGE), en) == []
 
 
 def test_a_changed_output_in_one_language_fails():
