@@ -334,7 +334,7 @@ def _update_pages(config: pytest.Config, items: list[pytest.Item]) -> None:
                 path.write_text(update.text, "utf-8")
                 for change in update.changes:
                     write(change)
-                    counted[change.rsplit(": ", 1)[1].split(" after")[0]] += 1
+                counted.update({f"output block {kind}": n for kind, n in update.kinds.items()})
                 for warning in update.stale:
                     write(f"warning: {warning}")
             else:

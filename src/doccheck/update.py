@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import re
 import tokenize
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,6 +33,7 @@ class Update:
     changes: list[str] = field(default_factory=list)  # "page.md:12: output block replaced", ...
     refused: str | None = None
     stale: list[str] = field(default_factory=list)  # prose that still quotes a value no output prints now
+    kinds: Counter[str] = field(default_factory=Counter)  # "replaced", "added", "removed": how many of each
 
 
 _VALUE = re.compile(r"-?\d+(?:\.\d+)?(?:e-?\d+)?")
@@ -61,7 +63,7 @@ def updated(page: Page, results: list[BlockResult]) -> Update:
         return Update(page.path, page.text, refused=f"{page.path}:{first.line}: not updated: the block {why}")
     lines = page.text.split("\n")
     outputs = {b.line: b for b in page.blocks if b.lang == OUTPUT_LANG}
-    edits: list[tuple[int, int, list[str], str]] = []  # replace lines[start:end], and say what was done
+    edits: list[tuple[int, int, list[str], int, str]] = []  # replace lines[start:end]; the line named, and how
     stale: list[str] = []
     for block in page.runnable_blocks:
         printed = by_line[block.line].output
@@ -74,18 +76,20 @@ def updated(page: Page, results: list[BlockResult]) -> Update:
             if shown.code == printed:
                 continue
             if printed:
-                edits.append((shown.line, shown.end - 2, body, f"{page.path}:{shown.line}: output block replaced"))
+                edits.append((shown.line, shown.end - 2, body, shown.line, "replaced"))
                 stale += _stale_quotes(page, shown.code, printed, shown.line)
             else:  # the block prints nothing now: the output block and the blank line before it go
                 start = shown.line - 2 if shown.line >= 2 and not lines[shown.line - 2].strip() else shown.line - 1
-                edits.append((start, shown.end - 1, [], f"{page.path}:{shown.line}: output block removed"))
+                edits.append((start, shown.end - 1, [], shown.line, "removed"))
         elif printed:
             after = block.end - 1  # the line right after the block's closing fence
             edits.append((after, after, ["", f"{indent}```{OUTPUT_LANG}", *body, f"{indent}```"],
-                          f"{page.path}:{block.line}: output block added after the block"))
-    for start, end, new, _ in sorted(edits, reverse=True):
+                          block.line, "added"))
+    for start, end, new, *_ in sorted(edits, reverse=True):
         lines[start:end] = new
-    return Update(page.path, "\n".join(lines), [message for *_, message in edits], stale=stale)
+    messages = [f"{page.path}:{line}: output block {kind}" + (" after the block" if kind == "added" else "")
+                for *_, line, kind in edits]
+    return Update(page.path, "\n".join(lines), messages, stale=stale, kinds=Counter(kind for *_, kind in edits))
 
 
 def code_without_comments(code: str) -> str:
