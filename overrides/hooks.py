@@ -5,6 +5,8 @@
   pages too. Once every language is built, the index is split into
   /search/search_index.json and /<lang>/search/search_index.json, and the pages of
   each other language are pointed at their own index through Material's `base`.
+* Material's search worker, with lunr's ambiguous TokenSet node names made
+  unambiguous (LUNR_NODE_NAME below): without it, some queries find nothing.
 * The 404 page in the reader's language. Each language's build writes the root
   404.html, and the last one wins; GitHub Pages serves only that root file. The
   root becomes the default language's page, with a script that swaps in
@@ -236,21 +238,41 @@ def on_post_build(config) -> None:
     site = Path(config.site_dir)
     default, others = _languages(config)
     _split_search_index(site, default, others)
+    _fix_search_worker(site)
     _write_not_found_pages(site, default, others, config)
     _write_sitemaps(site, default)
 
 
-CODE_BLOCK = re.compile(r"<pre\b.*?</pre>", re.S)
+# lunr 2.3.9, inside Material's search worker, names a TokenSet node by its edges as
+# label + child id with nothing between them, so a node with edges 1->2 and 3->4 and
+# one with the single edge 1->234 are both "01234". Minimising the set merges such
+# nodes, the set then spells words the index does not hold, and a query that expands
+# to one (Material adds a trailing wildcard to every term) throws "Cannot read
+# properties of undefined (reading '_index')" in the worker: the search box finds
+# nothing. Which queries break depends on the words of every page (digits in labels:
+# W1, 4.5.1, 12回): "params" on the English site, 11 Japanese headings another time.
+# Quoting each label makes the names unambiguous.
+LUNR_NODE_NAME = "e=e+s+o.id}return e},t.TokenSet.prototype.intersect"
+LUNR_NODE_NAME_FIXED = "e=e+JSON.stringify(s)+o.id}return e},t.TokenSet.prototype.intersect"
+
+
+def _fix_search_worker(site: Path) -> None:
+    workers = sorted((site / "assets" / "javascripts" / "workers").glob("search.*.min.js"))
+    if len(workers) != 1:
+        raise RuntimeError(f"hooks.py: expected one Material search worker, found {[w.name for w in workers]}")
+    code = workers[0].read_text("utf-8")
+    if LUNR_NODE_NAME_FIXED in code:
+        return  # mkdocs serve rebuilds into the same folder
+    if code.count(LUNR_NODE_NAME) != 1:
+        raise RuntimeError(f"hooks.py: {workers[0].name} no longer holds lunr's TokenSet.toString as it was "
+                           "patched: after a Material upgrade, check whether lunr still names nodes ambiguously "
+                           "and renew or drop LUNR_NODE_NAME")
+    workers[0].write_text(code.replace(LUNR_NODE_NAME, LUNR_NODE_NAME_FIXED), "utf-8")
 
 
 def _split_search_index(site: Path, default: str, others: list[str]) -> None:
     merged = json.loads((site / "search" / "search_index.json").read_text("utf-8"))
-    # Code blocks stay out of the index. Their tokens (params["w1, params["w2, ...) trip
-    # lunr's wildcard expansion: with them, a query for "params" found nothing at all
-    # (lunr's TokenSet, minimised, yields a term the index does not hold, and the worker
-    # throws "Cannot read properties of undefined (reading '_index')"). Prose and inline
-    # code stay searchable.
-    docs = [{**d, "text": CODE_BLOCK.sub(" ", d["text"])} for d in merged["docs"]]
+    docs = merged["docs"]
     for lang in others:
         prefix = f"{lang}/"
         mine = [{**d, "location": d["location"][len(prefix):]} for d in docs if d["location"].startswith(prefix)]

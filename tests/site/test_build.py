@@ -278,3 +278,29 @@ def test_the_footer_names_the_licence_without_a_repository(site, lang):
     footer = re.search(r'<div class="md-copyright__highlight">(.*?)</div>', html, re.S)[1]
     assert "MIT" in footer and "<a " not in footer  # no REPO_URL in the tests' main build: no repository link
     assert "md-source-links" not in html
+
+
+# Material's search worker carries lunr 2.3.9, whose TokenSet names its nodes ambiguously;
+# overrides/hooks.py quotes each label. Without that, queries such as 「数値微分」 or
+# "params" found nothing, depending on the words of every page.
+def test_the_search_worker_names_lunr_nodes_unambiguously(site):
+    from overrides import hooks
+
+    (worker,) = (site / "assets" / "javascripts" / "workers").glob("search.*.min.js")
+    code = worker.read_text("utf-8")
+    assert hooks.LUNR_NODE_NAME_FIXED in code and hooks.LUNR_NODE_NAME not in code
+
+
+def test_the_worker_patch_fails_loudly_when_material_changes(tmp_path):
+    from overrides import hooks
+
+    folder = tmp_path / "assets" / "javascripts" / "workers"
+    folder.mkdir(parents=True)
+    worker = folder / "search.0.min.js"
+    worker.write_text(f"a;{hooks.LUNR_NODE_NAME};b", "utf-8")
+    hooks._fix_search_worker(tmp_path)
+    hooks._fix_search_worker(tmp_path)  # again, as under mkdocs serve: left as it is
+    assert worker.read_text("utf-8") == f"a;{hooks.LUNR_NODE_NAME_FIXED};b"
+    worker.write_text("a newer worker", "utf-8")
+    with pytest.raises(RuntimeError, match="no longer holds lunr's TokenSet.toString"):
+        hooks._fix_search_worker(tmp_path)
