@@ -1,0 +1,115 @@
+"""Every page prints the same under the oldest NumPy that the package accepts.
+
+pyproject.toml lets readers keep an older NumPy (`numpy>=1.24`): many of the book's
+readers run an Anaconda of 2023, with NumPy 1.24. NumPy 2 changed what some values
+print (`repr(np.float64(0.5))` is `np.float64(0.5)`, and `0.5` before), so a page
+checked under NumPy 2 alone could show one thing and print another on their machine.
+Here the wheel of the tests' build is installed into a fresh venv with uv's lowest
+resolution, which picks the oldest NumPy the wheel allows on this Python, and every
+page of both languages runs there, as a script and as a notebook, with doccheck's
+kernel module lent as in test_wheel.py. Each output block must be what it prints.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+import tomllib
+
+from doccheck import output_mismatch
+from doccheck.kernel import READINGS, Kernel
+from tests import background
+from tests.paths import LANGUAGES, PAGE_NAMES, ROOT, UV, page_of
+
+pytestmark = pytest.mark.slow  # a virtual environment and every page twice
+
+PAGES = [(lang, name) for lang in LANGUAGES for name in PAGE_NAMES]
+# A block whose output differs between NumPy 1 and 2: the run below shows which NumPy it was.
+PROBE = "import numpy as np\nprint(repr(np.float64(0.5)))\n"
+
+
+def floor() -> str:
+    """The oldest NumPy that pyproject.toml accepts, as written there ("1.24")."""
+    dependencies = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]["dependencies"]
+    (numpy,) = [d for d in dependencies if re.match(r"numpy\b", d)]
+    found = re.fullmatch(r"numpy\s*>=\s*([\d.]+)", numpy)
+    assert found, f"pyproject.toml: expected numpy>=X, found {numpy!r}"
+    return found[1]
+
+
+def pages_under_the_oldest_numpy(config) -> dict:
+    site, output, returncode = background.result("site")  # queued before this (tests/site/conftest.py)
+    wheels = sorted(site.glob("*.whl"))
+    if returncode != 0 or len(wheels) != 1:
+        raise RuntimeError(f"the site's build gave no wheel ({[w.name for w in wheels]}):\n{output}")
+    folder = Path(tempfile.mkdtemp(prefix="numpy-floor-"))
+    try:
+        python = str(folder / "venv" / "bin" / "python")
+        lowest = [UV, "pip", "install", "--quiet", "--resolution", "lowest", "--python", python, str(wheels[0])]
+        for command in ([UV, "venv", "--quiet", "--python", sys.executable, str(folder / "venv")], lowest):
+            done = subprocess.run(command, capture_output=True, text=True, check=False)
+            if done.returncode:
+                raise RuntimeError(f"{' '.join(command)} failed:\n{done.stderr}")
+        version = subprocess.run([python, "-c", "import numpy; print(numpy.__version__)"],
+                                 capture_output=True, text=True, check=True).stdout.strip()
+        lent = folder / "lent" / "doccheck"
+        lent.mkdir(parents=True)
+        shutil.copy(ROOT / "src" / "doccheck" / "kernel.py", lent / "kernel.py")
+        (lent / "__init__.py").write_text("")
+        found: dict = {"version": version, "pages": {}}
+        for reading in READINGS:
+            kernel = Kernel(["numpy", "lambda_puzzle"], python=python, env={"PYTHONPATH": str(lent.parent)},
+                            reading=reading)
+            try:
+                for lang, name in PAGES:
+                    page = page_of(lang, name)
+                    results = kernel.run_page(page.path, page.runnable_blocks, page.text)
+                    found["pages"].setdefault((lang, name), []).extend(
+                        f"{reading}: {problem}"
+                        for block, result in zip(page.runnable_blocks, results, strict=True)
+                        if (problem := result.error or result.not_run or output_mismatch(
+                            block.expected_output, result.output, f"{page.path}:{block.output_line}"))
+                    )
+                (probe,) = kernel.run_page("probe.md", [_Block(PROBE)])
+                found.setdefault("probe", []).append(probe.output)
+            finally:
+                kernel.close()
+        return found
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+class _Block:
+    line = 1
+    continuation = False
+
+    def __init__(self, code: str) -> None:
+        self.code = code
+
+
+# Run in the background thread from the end of collection on (tests/background.py).
+BACKGROUND = {"numpy floor": pages_under_the_oldest_numpy}
+
+
+@pytest.fixture(scope="module")
+def under_the_floor(site_build) -> dict:  # site_build: the build, with its wheel, is queued first
+    return background.result("numpy floor")
+
+
+def test_the_pages_ran_under_the_oldest_numpy_accepted(under_the_floor):
+    version = under_the_floor["version"]
+    assert version.split(".")[:2] == floor().split(".")[:2], f"uv's lowest resolution gave NumPy {version}"
+    # NumPy 1 prints a float64 as a float: the pages really ran under it.
+    assert under_the_floor["probe"] == ["0.5\n"] * len(READINGS)
+
+
+@pytest.mark.parametrize(("lang", "name"), PAGES, ids=[f"{lang}:{name}" for lang, name in PAGES])
+def test_the_page_prints_the_same_under_the_oldest_numpy(under_the_floor, lang, name):
+    problems = under_the_floor["pages"][(lang, name)]
+    assert problems == [], f"under NumPy {under_the_floor['version']}:\n" + "\n".join(problems)
