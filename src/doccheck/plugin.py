@@ -315,6 +315,7 @@ def _update_pages(config: pytest.Config, items: list[pytest.Item]) -> None:
     write = config.get_terminal_writer().line
     failed = False
     counted: Counter[str] = Counter()
+    outcomes: Counter[str] = Counter()  # pages: updated, unchanged, not updated
     for paths in groups.values():
         parsed = [parse_page(p.read_text("utf-8-sig"), p.relative_to(root) if p.is_relative_to(root) else p)
                   for p in paths]
@@ -322,11 +323,13 @@ def _update_pages(config: pytest.Config, items: list[pytest.Item]) -> None:
         if differ:
             write(f"not updated: {differ}; twins must run the same code, comments aside")
             failed = True
+            outcomes["not updated"] += len(paths)
             continue
         for page, path in zip(parsed, paths, strict=True):
             update = updated(page, kernel.run_page(page.path, page.runnable_blocks, page.text))
             counted["pages"] += 1
             counted["blocks"] += len(page.runnable_blocks)
+            outcomes["not updated" if update.refused else "updated" if update.changes else "unchanged"] += 1
             if update.refused:
                 write(update.refused)
                 failed = True
@@ -345,6 +348,18 @@ def _update_pages(config: pytest.Config, items: list[pytest.Item]) -> None:
           + ("; some pages were not updated (above)" if failed else ""))
     config.stash[UPDATE_FAILED] = failed
     items[:] = []  # nothing else runs: the pages have just changed under the collected items
+    # pytest's last line counts what its reporter holds ("no tests ran" otherwise): the pages.
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        for outcome, count in outcomes.items():
+            reporter.stats.setdefault(f"{'page' if count == 1 else 'pages'} {outcome}", []).extend(
+                [_PageCounted()] * count)
+
+
+class _PageCounted:
+    """One page in pytest's last line, as a report would be counted there."""
+
+    count_towards_summary = True
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

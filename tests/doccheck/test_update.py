@@ -130,13 +130,15 @@ def test_the_option_updates_both_languages_and_says_what_it_did(pytester):
     assert result.ret == 0
     result.stdout.fnmatch_lines(["ja/p.md:1: output block added after the block",
                                  "en/p.md:1: output block added after the block",
-                                 "doccheck update: 2 pages, 2 blocks run: 2 output block added"])
+                                 "doccheck update: 2 pages, 2 blocks run: 2 output block added",
+                                 "*= 2 pages updated in *"])
+    assert "no tests ran" not in result.stdout.str()
     assert pytester.path.joinpath("en", "p.md").read_text("utf-8").endswith("```\n\n```output\n42\n```\n")
     pytester.path.joinpath("en", "p.md").write_text("```python\nprint(6 * 9)\n```\n", "utf-8")
     refused = pytester.runpytest("ja/p.md", "--doccheck-update", "-p", "no:cacheprovider", "-p", "no:hypothesispytest")
     assert refused.ret == 1
     refused.stdout.fnmatch_lines(["not updated: ja/p.md:1 and en/p.md:1 run different code; twins must run the same "
-                                  "code, comments aside"])
+                                  "code, comments aside", "*= 2 pages not updated in *"])
 
 
 def test_prose_that_still_quotes_a_replaced_value_is_named(kernel):

@@ -54,6 +54,17 @@ def pytest_sessionfinish(session) -> None:
 
 
 BUILD_TEST = "tests/site/test_build.py::test_the_site_builds_strictly"
+NOT_BUILT = f"the site did not build: {BUILD_TEST} says why"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    # pytest's summary gives a line to each place a test skipped from; the tests the
+    # failed build skips all get this file's, so that they come as one line.
+    report = yield
+    if report.skipped and isinstance(report.longrepr, tuple) and report.longrepr[2].endswith(NOT_BUILT):
+        report.longrepr = (__file__.replace(str(ROOT) + "/", ""), 1, report.longrepr[2])
+    return report
 LINK_WARNING = re.compile(r"Doc file '(?P<page>[^']+)' contains (?:a link|an absolute link) '(?P<target>[^']+)'")
 
 
@@ -72,7 +83,7 @@ def site(request) -> Path:
     """
     out, output, returncode = background.result("site")
     if returncode != 0 or build_warnings(output):
-        pytest.skip(f"the site did not build: {BUILD_TEST} says why")
+        pytest.skip(NOT_BUILT)
     return out
 
 

@@ -8,6 +8,7 @@ import sys
 import pytest
 
 from doccheck import parse_page, rendered_mismatch
+from doccheck.audit import audit_page
 from tests.paths import DOCS, MKDOCS_ENV, ROOT, alternates, front_matter, html_of, page_of
 from tests.site.conftest import build_warnings
 
@@ -37,12 +38,16 @@ def test_both_languages_are_built_with_their_lang_attribute(site):
 
 
 @pytest.mark.parametrize("page", SOURCES, ids=lambda p: str(p.relative_to(DOCS)))
-def test_the_site_shows_exactly_the_blocks_that_ran(site, page):
+def test_the_site_shows_exactly_the_blocks_that_ran(request, site, page):
+    parsed = parse_page(page.read_text("utf-8"), page.relative_to(ROOT))
+    if audit_page(parsed, request.config.getini("doccheck_languages")):
+        # A fence the audit refuses (```pyhton) shows as code that never ran: one cause, one failure.
+        pytest.skip(f"{page.relative_to(ROOT)}::audit refuses the page")
     # A fence header Material cannot read renders as a paragraph that swallows
     # the text after it, and --strict does not notice.
     html = html_of(site, page)
     assert "```" not in article(html)
-    assert rendered_mismatch(parse_page(page.read_text("utf-8"), page.relative_to(ROOT)), html) == []
+    assert rendered_mismatch(parsed, html) == []
 
 
 RESOURCE = re.compile(

@@ -76,7 +76,7 @@ BACKGROUND = {"notebooks": run_notebooks}
 
 
 @pytest.fixture(scope="session")
-def executed() -> dict:
+def executed(site) -> dict:  # skips, as every test of the site does, when it did not build
     return background.result("notebooks")
 
 

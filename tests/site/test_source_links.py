@@ -43,7 +43,7 @@ BACKGROUND = {"repository build": build_for_a_repository}
 
 
 @pytest.fixture(scope="module")
-def built() -> dict:
+def built(site) -> dict:  # skips, as every test of the site does, when it did not build
     found = background.result("repository build")
     assert found["returncode"] == 0, found["output"]
     return found["pages"]
