@@ -45,6 +45,7 @@ import __future__
 import ast
 import builtins
 import contextlib
+import ctypes
 import functools
 import importlib
 import io
@@ -415,6 +416,7 @@ def _is_the_readers_path(entry: str) -> bool:
 
 def _run_page(request: dict[str, Any], report_fd: int, clean_filters: list[Any], folder: str) -> None:
     os.setpgid(0, 0)  # a group of its own: what it starts, even a shell's background job, stays in it
+    _adopt_orphans()
     work, scratch = Path(folder, "work"), Path(folder, "tmp")
     work.mkdir(exist_ok=True)  # one page's blocks share their folders, as a reader's session does
     scratch.mkdir(exist_ok=True)
@@ -731,6 +733,18 @@ def _left_running(capture_thread: threading.Thread) -> str | None:
             "wait for them (subprocess.run, or wait()) in the block that starts them"
         )
     return "\n".join(problems) or None
+
+
+PR_SET_CHILD_SUBREAPER = 36  # linux/prctl.h
+
+
+def _adopt_orphans() -> None:
+    """Make this process the parent of every orphan among what it starts (Linux's child
+    subreaper): a job that a shell puts in the background and leaves, even one that then
+    leaves the process group (setsid) while its environment cannot be read (mid-exec),
+    is then one of its children, which _left_running finds without a race."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
 
 
 def _group() -> list[int]:
