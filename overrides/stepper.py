@@ -81,15 +81,17 @@ LABELS = {
                          "（W に net.params['W1'] そのものを渡した場合。ずらす前の損失は {base}）",
         "table_caption_copy": "同じ12回（W に net.params['W1'] のコピーを渡した場合。"
                               "net.params['W1'] は変わらない）",
-        "col_w_copy": "コピーのその時の値",
-        "col_call": "回", "col_index": "要素", "col_sign": "向き", "col_w": "その時の値", "col_loss": "f が返した損失",
-        "col_grad": "埋まった勾配",
+        "col_w_copy": "コピーのそのときの値",
+        "col_call": "回", "col_index": "要素", "col_sign": "向き", "col_w": "そのときの値",
+        "col_loss": "f が返した損失",
+        "col_grad": "grad に入った値",
         "say_call": "{n}回目の呼び出し: W1[{i}, {j}] に {sign}h。損失は {loss}、ずらす前との差は {delta}。",
         "say_copy": "{n}回目の呼び出し: コピーの [{i}, {j}] に {sign}h。"
                     "net.params['W1'] は変わらないので、損失はずらす前と同じ {loss} です。",
-        "say_restore": "この呼び出しのあと、要素 [{i}, {j}] を元の値に戻し、grad[{i}, {j}] = {grad} を埋めます。",
+        "say_restore": "この呼び出しのあと、grad[{i}, {j}] に {grad} を入れてから、"
+                       "要素 [{i}, {j}] を元の値に戻します。",
         "say_start": "最初の状態に戻りました。まだ呼び出していません。",
-        "say_end": "numerical_gradient が終わりました。W1 は元の値に戻り、勾配がすべて埋まっています。",
+        "say_end": "numerical_gradient が終わりました。W1 は元の値に戻り、勾配の要素はすべて求まっています。",
         "say_end_copy": "numerical_gradient が終わりました。net.params['W1'] は一度も変わらず、勾配はすべて 0 です。",
         "say_mode_same": "net.params['W1'] そのものを渡します。",
         "say_mode_copy": "net.params['W1'] のコピーを渡します。",
@@ -110,12 +112,12 @@ LABELS = {
         "col_w_copy": "The copy's value then",
         "col_call": "Call", "col_index": "Element", "col_sign": "Step", "col_w": "Value then",
         "col_loss": "Loss f returned",
-        "col_grad": "Gradient filled",
+        "col_grad": "Value in grad",
         "say_call": "Call {n} of 12: W1[{i}, {j}] {sign} h. "
                     "The loss is {loss}, {delta} from the loss before any nudge.",
         "say_copy": "Call {n} of 12: the copy's [{i}, {j}] {sign} h. net.params['W1'] has not changed, "
                     "so the loss is the same as before any nudge: {loss}.",
-        "say_restore": "After this call, element [{i}, {j}] is put back and grad[{i}, {j}] = {grad} is filled in.",
+        "say_restore": "After this call, grad[{i}, {j}] gets {grad}, and then element [{i}, {j}] is put back.",
         "say_start": "Back to the start. No call yet.",
         "say_end": "numerical_gradient has returned. W1 holds its original values again, and the gradient is complete.",
         "say_end_copy": "numerical_gradient has returned. net.params['W1'] never changed, "
