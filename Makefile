@@ -27,7 +27,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 unexport VIRTUAL_ENV
 
-.PHONY: serve check test bench build cards lock clean
+.PHONY: serve check test bench build cards lock clean book-check
 
 $(UV):
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check --target .uv uv==$(UV_VERSION)
@@ -67,6 +67,12 @@ test: $(STAMP) $(NODE)
 	$(BIN)/ruff check --quiet .
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
+
+# The page blocks marked ```python book="FOLDER", run in that folder of the book's
+# repository and checked against their output blocks (CONTRIBUTING.md: how to get it).
+book-check: $(STAMP)
+	@test -n "$(BOOK)" || { echo "make book-check BOOK=PATH: PATH is a clone of oreilly-japan/deep-learning-from-scratch"; exit 2; }
+	$(BIN)/python -m pytest -q docs -m book --doccheck-book "$(BOOK)"
 
 # Lighthouse, for the benchmark only.
 $(LIGHTHOUSE): tests/node/lighthouse/package-lock.json

@@ -6,6 +6,9 @@ import pytest
 from tests import background
 from tests.tools import NOT_RUN
 
+# Stand-ins for the book's repository (tests/doccheck/test_book.py): run by the tests, never collected.
+collect_ignore_glob = ["doccheck/fake_book/*"]
+
 
 def waits_on_background(item) -> bool:
     return hasattr(getattr(item, "module", None), "BACKGROUND")

@@ -7,6 +7,8 @@ import re
 from collections.abc import Iterable
 
 from doccheck.page import (
+    BOOK_FOLDER,
+    BOOK_OPTION,
     OPTIONS,
     OUTPUT_LANG,
     RUN_LANG,
@@ -121,10 +123,12 @@ def audit_page(page: Page, languages: Iterable[str] = ()) -> list[str]:
     for block in page.blocks:
         if block.lang != RUN_LANG:
             continue
-        unknown = [o for o in block.options if o not in OPTIONS]
+        unknown = [o for o in block.options if o not in OPTIONS and not BOOK_OPTION.fullmatch(o)]
         if unknown:
-            allowed = ", ".join(sorted(OPTIONS))
+            allowed = ", ".join([*sorted(OPTIONS), 'book="FOLDER"'])
             problems.append((block.line, f"unsupported fence option {' '.join(unknown)}: only {allowed} are allowed"))
+        if block.book is not None:
+            problems += [(block.line, problem) for problem in _book_block_problems(block)]
         if block.notest:
             if block.notest_reason is None:
                 problems.append((block.line, "notest without a reason: put <!-- notest: why --> on the line above"))
@@ -147,6 +151,21 @@ def audit_page(page: Page, languages: Iterable[str] = ()) -> list[str]:
 
     problems += [(line, "output block does not follow a python block") for line in page.orphan_outputs]
     return [f"{page.path}:{line}: {message}" for line, message in sorted(problems)]
+
+
+def _book_block_problems(block: Block) -> list[str]:
+    """What is wrong with a ```python book="..." block, which runs only in the book's repository."""
+    folder = block.book or ""
+    problems = []
+    if not BOOK_FOLDER.fullmatch(folder):
+        problems.append(f'book="{folder}": name a folder inside the book\'s repository, such as book="ch05"')
+    if block.notest or block.continuation:
+        problems.append(f'book="{folder}" cannot be notest or continuation: a book block runs alone, '
+                        "in the book's repository (pytest --doccheck-book PATH)")
+    if block.output_line is None:
+        problems.append(f'book="{folder}" block without an output block: what it prints in the book\'s '
+                        "repository must be on the page, where --doccheck-book checks it")
+    return problems
 
 
 def _has_block_to_continue(page: Page, block: Block) -> bool:

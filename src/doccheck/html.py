@@ -86,7 +86,7 @@ def rendered_mismatch(page: Page, html: str) -> list[str]:
     rendered = rendered_code_blocks(html)
     problems = []
     shown = [code.rstrip("\n") for lang, code in rendered if is_python_like(lang)]
-    checked = [b for b in page.python_blocks if b.runs or (b.notest and b.notest_reason)]
+    checked = [b for b in page.python_blocks if b.runs or b.book or (b.notest and b.notest_reason)]
     expected = [b.code.rstrip("\n") for b in checked]
     for i in range(max(len(shown), len(expected))):
         if i >= len(shown):

@@ -34,7 +34,10 @@ def page_to_notebook(page: Page, site_url: str, language_url: str, setup: str) -
     lines = page.text.splitlines(keepends=True)
     start = 0  # index of the first line not yet in a cell
     for block in page.blocks:
-        if block.lang == OUTPUT_LANG or block.runs:
+        # An output block goes with the code cell it belongs to (Jupyter shows it when the cell
+        # runs); after a block that is not a cell (book="..."), it stays on the page as text.
+        ran = block.lang == OUTPUT_LANG and block.previous_fence is not None and block.previous_fence.runs
+        if ran or block.runs:
             _markdown(cells, lines[start : block.line - 1], site_url, language_url)
             if block.runs:
                 cells.append(_code(block.code))

@@ -34,6 +34,10 @@ from pygments.util import ClassNotFound
 RUN_LANG = "python"  # the one spelling that runs
 OUTPUT_LANG = "output"
 OPTIONS = frozenset({"continuation", "notest"})
+# ```python book="ch05": a block that runs only in that folder of the book's repository
+# (pytest --doccheck-book PATH); the folder is a relative path inside the repository.
+BOOK_OPTION = re.compile(r'book="(?P<folder>[^"]*)"')
+BOOK_FOLDER = re.compile(r"[A-Za-z0-9_-]+(?:/[A-Za-z0-9_-]+)*")
 NOTEST_REASON = re.compile(r"^\s*<!--\s*notest:\s*(?P<reason>\S.*?)\s*-->\s*$")
 
 # Material's indented containers: admonitions (!!!), collapsible ones (???, ???+)
@@ -116,9 +120,16 @@ class Block:
         return "notest" in self.options
 
     @property
+    def book(self) -> str | None:
+        """The folder of the book's repository a ```python book="..." block runs in, as written."""
+        found = next((m for o in self.options if (m := BOOK_OPTION.fullmatch(o))), None)
+        return found["folder"] if found else None
+
+    @property
     def runs(self) -> bool:
-        """Whether the checker runs this block: ```python, collected, not notest."""
-        return self.lang == RUN_LANG and self.collected is not False and not self.notest
+        """Whether the checker runs this block on every run: ```python, collected, not notest,
+        not a book block (those run only with --doccheck-book)."""
+        return self.lang == RUN_LANG and self.collected is not False and not self.notest and self.book is None
 
 
 @dataclass(frozen=True)
@@ -157,6 +168,11 @@ class Page:
     @property
     def runnable_blocks(self) -> list[Block]:
         return [b for b in self.blocks if b.runs]
+
+    @property
+    def book_blocks(self) -> list[Block]:
+        """The ```python book="..." blocks: run in the book's repository, with --doccheck-book."""
+        return [b for b in self.blocks if b.lang == RUN_LANG and b.book is not None]
 
 
 def _container_rule(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:

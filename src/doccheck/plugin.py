@@ -18,13 +18,21 @@ Settings (pyproject.toml, ``[tool.pytest.ini_options]``):
 
 ``--doccheck-shuffle SEED`` runs the pages in a random order; the blocks of a page
 keep theirs. Pages are isolated, so the outcome must not change.
+
+A ```` ```python book="ch05" ```` block runs only in the book's repository: with
+``--doccheck-book PATH`` it becomes an item of its own (marked ``book``), run by a
+fresh python in PATH/ch05 and checked against its output block; without it, the run
+ends with one line saying how many such blocks were not run.
 """
 
 from __future__ import annotations
 
 import ast
+import os
 import random
 import re
+import subprocess
+import sys
 from collections import Counter
 from collections.abc import Generator, Iterator
 from pathlib import Path
@@ -47,6 +55,10 @@ KERNELS = pytest.StashKey[dict[str, Kernel]]()
 READINGS = {"script": ("script", HASH_SEED), "seed": ("script", "1"), "notebook": ("notebook", "2")}
 ZONES = {"script": "UTC", "seed": "Asia/Tokyo", "notebook": "America/New_York"}  # east, west, summer time
 BLOCK_IDS = pytest.StashKey[dict[str, str]]()  # nodeid of each block item -> the folder of its page
+BOOK = pytest.StashKey[Path | None]()  # --doccheck-book: the book's repository
+BOOK_NOT_RUN = pytest.StashKey[int]()  # book blocks collected without --doccheck-book
+# What marks a folder as the book's repository (oreilly-japan/deep-learning-from-scratch).
+BOOK_MARKER = "common/gradient.py"
 
 
 class DocCheckFailure(AssertionError):
@@ -69,6 +81,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="run the Markdown pages in a random order drawn from SEED (blocks keep their order)",
     )
     group.addoption(
+        "--doccheck-book", metavar="PATH", default=None,
+        help="run the ```python book=\"FOLDER\" blocks in that folder of the book's repository at PATH "
+             "and check what they print",
+    )
+    group.addoption(
         "--doccheck-update", action="store_true", default=False,
         help="run the given pages (and their twins) and write what each block printed into its output block",
     )
@@ -87,6 +104,21 @@ def pytest_configure(config: pytest.Config) -> None:
         for name, (reading, _) in READINGS.items() if name in chosen
     }
     config.stash[BLOCK_IDS] = {}
+    config.stash[BOOK] = _book(config.getoption("doccheck_book"))
+    config.stash[BOOK_NOT_RUN] = 0
+    config.addinivalue_line("markers", "book: a page's block run in the book's repository (--doccheck-book)")
+
+
+def _book(given: str | None) -> Path | None:
+    if given is None:
+        return None
+    path = Path(given).expanduser().resolve()
+    if not path.is_dir():
+        raise pytest.UsageError(f"--doccheck-book {given}: no such folder")
+    if not (path / BOOK_MARKER).is_file():
+        raise pytest.UsageError(f"--doccheck-book {given}: not the book's repository (it has no {BOOK_MARKER}); "
+                                "clone github.com/oreilly-japan/deep-learning-from-scratch and pass its folder")
+    return path
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -152,6 +184,14 @@ class MarkdownPage(pytest.File):
         yield AuditItem.from_parent(self, name="audit")
         for block in self.page.runnable_blocks:
             yield BlockItem.from_parent(self, name=f"line{block.line}", block=block)
+        book = self.config.stash.get(BOOK, None)
+        for block in self.page.book_blocks:
+            if book is None:
+                self.config.stash[BOOK_NOT_RUN] = self.config.stash.get(BOOK_NOT_RUN, 0) + 1
+                continue
+            item = BookBlockItem.from_parent(self, name=f"line{block.line}-book", block=block)
+            item.add_marker("book")
+            yield item
 
     def results(self) -> dict[str, dict[int, BlockResult]]:
         """Each reading's results, by block line: the page runs in all of them at once."""
@@ -229,6 +269,44 @@ class BlockItem(_PageItem):
 
     def reportinfo(self) -> tuple[Path, int, str]:
         return self.path, self.block.line - 1, f"python block at line {self.block.line}"
+
+
+class BookBlockItem(_PageItem):
+    """A ```python book="FOLDER" block, run as its reader runs it: saved in that folder of the
+    book's repository and run there by a fresh python (here: fed on stdin, with that folder as
+    the current one, so that it imports the book's modules from it and `os.pardir` is the
+    repository). It must print its output block exactly."""
+
+    def __init__(self, *, block: Block, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.block = block
+
+    def runtest(self) -> None:
+        page, block = self.markdown_page.page, self.block
+        book = self.config.stash[BOOK]
+        assert book is not None and block.book is not None  # collected only with --doccheck-book
+        where = f"{page.path}:{block.line}"
+        folder = book / block.book
+        if not folder.is_dir():
+            raise DocCheckFailure(f'{where}: book="{block.book}": the book\'s repository at {book} has no such folder')
+        # A reader's python: nothing of ours in its environment, a new hash seed at every start,
+        # and no byte code written into the reader's checkout.
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "DOCCHECK"))}
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+        timeout = float(self.config.getini("doccheck_timeout"))
+        try:
+            done = subprocess.run([sys.executable, "-"], input=block.code, cwd=folder, env=env, text=True,
+                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=timeout, check=False)
+        except subprocess.TimeoutExpired:
+            raise DocCheckFailure(f"{where}: still running after {timeout:g} s in {folder}") from None
+        if done.returncode != 0:
+            raise DocCheckFailure(f"{where}: in {folder}, python exited with status {done.returncode}:\n{done.stdout}")
+        problem = output_mismatch(block.expected_output, done.stdout, f"{page.path}:{block.output_line}")
+        if problem:
+            raise DocCheckFailure(f"{where}: in {folder}: {problem}")
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        return self.path, self.block.line - 1, f'book="{self.block.book}" block at line {self.block.line}'
 
 
 def _continuation_hint(page: Page, block: Block, error: str) -> str:
@@ -397,6 +475,11 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatus: int, config: pytest.Config) -> None:
+    not_run = config.stash.get(BOOK_NOT_RUN, 0)
+    if not_run:
+        terminalreporter.write_line(
+            f"BOOK BLOCKS NOT RUN ({not_run}): pass --doccheck-book PATH, the book's repository "
+            "(make book-check BOOK=PATH)", yellow=True, bold=True)
     blocks = config.stash.get(BLOCK_IDS, {})
     passed: Counter[str] = Counter()
     total: Counter[str] = Counter()

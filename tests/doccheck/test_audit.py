@@ -77,7 +77,7 @@ def test_unsupported_fence_options_are_refused(option):
         '''output
         1
         '''
-    """) == [f"page.md:1: unsupported fence option {option}: only continuation, notest are allowed"]
+    """) == [f"page.md:1: unsupported fence option {option}: only continuation, notest, book=\"FOLDER\" are allowed"]
 
 
 @pytest.mark.parametrize("lang", ["text", "plain", "console", "", "pytb", "shell-session"])
