@@ -74,7 +74,7 @@ LABELS = {
         "prev": "前へ", "next": "次へ", "play": "再生", "pause": "一時停止", "reset": "最初から",
         "copy": "コピーを渡す",
         "call": "呼び出し", "of": "／12", "index": "要素", "sign": "向き", "loss": "損失",
-        "delta": "ずらす前の損失との差", "grad": "勾配 grad", "w": "W と net.params['W1']（1つの配列）",
+        "delta": "ずらす前の損失との差", "grad": "勾配 grad", "w": "W と net.params['W1']（同じ配列）",
         "w_copy": "net.params['W1']", "copy_grid": "W（コピー）",
         "none": "まだ呼び出していません。「次へ」を押してください。",
         "table_caption": "numerical_gradient が f を呼ぶ12回"
@@ -85,8 +85,8 @@ LABELS = {
         "col_call": "回", "col_index": "要素", "col_sign": "向き", "col_w": "そのときの値",
         "col_loss": "f が返した損失",
         "col_grad": "grad に入った値",
-        "say_call": "{n}回目の呼び出し: W1[{i}, {j}] に {sign}h。損失は {loss}、ずらす前との差は {delta}。",
-        "say_copy": "{n}回目の呼び出し: コピーの [{i}, {j}] に {sign}h。"
+        "say_call": "{n}回目の呼び出し：W1[{i}, {j}] に {sign}h。損失は {loss}、ずらす前との差は {delta}。",
+        "say_copy": "{n}回目の呼び出し：コピーの [{i}, {j}] に {sign}h。"
                     "net.params['W1'] は変わらないので、損失はずらす前と同じ {loss} です。",
         "say_restore": "この呼び出しのあと、grad[{i}, {j}] に {grad} を入れてから、"
                        "要素 [{i}, {j}] を元の値に戻します。",
