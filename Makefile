@@ -72,7 +72,7 @@ test: $(STAMP) $(NODE)
 # repository and checked against their output blocks (CONTRIBUTING.md: how to get it).
 book-check: $(STAMP)
 	@test -n "$(BOOK)" || { echo "make book-check BOOK=PATH: PATH is a clone of oreilly-japan/deep-learning-from-scratch"; exit 2; }
-	$(BIN)/python -m pytest -q docs -m book --doccheck-book "$(BOOK)"
+	$(BIN)/python -m pytest -q docs -m book --doccheck-book="$(BOOK)"
 
 # Lighthouse, for the benchmark only.
 $(LIGHTHOUSE): tests/node/lighthouse/package-lock.json

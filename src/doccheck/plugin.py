@@ -20,7 +20,7 @@ Settings (pyproject.toml, ``[tool.pytest.ini_options]``):
 keep theirs. Pages are isolated, so the outcome must not change.
 
 A ```` ```python book="ch05" ```` block runs only in the book's repository: with
-``--doccheck-book PATH`` it becomes an item of its own (marked ``book``), run by a
+``--doccheck-book=PATH`` it becomes an item of its own (marked ``book``), run by a
 fresh python in PATH/ch05 and checked against its output block; without it, the run
 ends with one line saying how many such blocks were not run.
 """
@@ -80,10 +80,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--doccheck-shuffle", type=int, metavar="SEED", default=None,
         help="run the Markdown pages in a random order drawn from SEED (blocks keep their order)",
     )
+    # Written --doccheck-book=PATH: pytest reads the command line once before this plugin
+    # is loaded, takes a separate PATH for a test path, and loads the conftest.py files
+    # above it.
     group.addoption(
         "--doccheck-book", metavar="PATH", default=None,
         help="run the ```python book=\"FOLDER\" blocks in that folder of the book's repository at PATH "
-             "and check what they print",
+             "and check what they print (write --doccheck-book=PATH)",
     )
     group.addoption(
         "--doccheck-update", action="store_true", default=False,
@@ -478,7 +481,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatu
     not_run = config.stash.get(BOOK_NOT_RUN, 0)
     if not_run:
         terminalreporter.write_line(
-            f"BOOK BLOCKS NOT RUN ({not_run}): pass --doccheck-book PATH, the book's repository "
+            f"BOOK BLOCKS NOT RUN ({not_run}): pass --doccheck-book=PATH, the book's repository "
             "(make book-check BOOK=PATH)", yellow=True, bold=True)
     blocks = config.stash.get(BLOCK_IDS, {})
     passed: Counter[str] = Counter()

@@ -1,4 +1,4 @@
-"""`pytest --doccheck-book PATH`: a page's ```python book="FOLDER" blocks run in the book's repository.
+"""`pytest --doccheck-book=PATH`: a page's ```python book="FOLDER" blocks run in the book's repository.
 
 Two stand-ins for the repository (fake_book/README.md): `good`, whose numerical_gradient
 perturbs the array it is given, as the book's does, and `copying`, whose loop perturbs a
@@ -55,11 +55,11 @@ def run(pytester, *args):
 
 
 def test_a_book_block_passes_against_the_book_and_fails_against_a_copying_loop(page):
-    good = run(page, "--doccheck-book", str(FAKE_BOOK / "good"))
+    good = run(page, f"--doccheck-book={FAKE_BOOK / 'good'}")
     good.assert_outcomes(passed=3)  # the audit, the ordinary block, the book block
     assert "BOOK BLOCKS NOT RUN" not in good.stdout.str()
 
-    copying = run(page, "--doccheck-book", str(FAKE_BOOK / "copying"), "-m", "book")
+    copying = run(page, f"--doccheck-book={FAKE_BOOK / 'copying'}", "-m", "book")
     copying.assert_outcomes(failed=1, deselected=2)
     copying.stdout.fnmatch_lines(["*page.md:3: in */copying/ch04: *", "*[[0. 0.]]*"])
 
@@ -67,18 +67,18 @@ def test_a_book_block_passes_against_the_book_and_fails_against_a_copying_loop(p
 def test_without_the_book_one_line_says_how_many_were_not_run(page):
     result = run(page)
     result.assert_outcomes(passed=2)
-    result.stdout.fnmatch_lines(["BOOK BLOCKS NOT RUN (1): pass --doccheck-book PATH*"])
+    result.stdout.fnmatch_lines(["BOOK BLOCKS NOT RUN (1): pass --doccheck-book=PATH*"])
 
 
 def test_a_folder_that_is_not_the_book_is_refused(page, tmp_path):
-    result = run(page, "--doccheck-book", str(tmp_path))
+    result = run(page, f"--doccheck-book={tmp_path}")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*not the book's repository (it has no common/gradient.py)*"])
 
 
 def test_a_book_folder_the_book_lacks_is_named(page):
     page.path.joinpath("page.md").write_text(PAGE.replace('book="ch04"', 'book="ch09"'), "utf-8")
-    result = run(page, "--doccheck-book", str(FAKE_BOOK / "good"), "-m", "book")
+    result = run(page, f"--doccheck-book={FAKE_BOOK / 'good'}", "-m", "book")
     result.stdout.fnmatch_lines(['*page.md:3: book="ch09": the book\'s repository at * has no such folder*'])
 
 
