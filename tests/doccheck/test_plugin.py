@@ -5,6 +5,7 @@ test_kernel.py and test_compare.py.
 """
 
 import pytest
+import tomllib
 
 from tests.doccheck.pages import POLLUTER, VICTIM, page
 
@@ -345,3 +346,18 @@ def test_a_name_from_an_earlier_block_points_to_continuation(run_page):
         "*NameError: name 'total' is not defined*",
         "'total' is defined by the block at line 1, but each block starts a fresh python*```python continuation.",
     ])
+
+
+def test_pages_in_build_and_dist_folders_are_run_as_mkdocs_publishes_them(pytester):
+    from tests.paths import ROOT
+
+    options = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["tool"]["pytest"]["ini_options"]
+    pytester.makeconftest('pytest_plugins = ["doccheck.plugin"]')
+    pytester.makeini("[pytest]\ndoccheck_readings = script\nnorecursedirs = "
+                     + " ".join(options["norecursedirs"]) + "\n")
+    for folder in ("build", "dist", ".hidden"):
+        pytester.mkdir(folder)
+        pytester.path.joinpath(folder, "p.md").write_text("```python\nprint(1)\n```\n\n```output\n2\n```\n", "utf-8")
+    result = pytester.runpytest("-p", "no:cacheprovider", "-p", "no:hypothesispytest")
+    result.assert_outcomes(passed=2, failed=2)  # each page's audit passes, its block fails; .hidden is skipped
+    result.stdout.fnmatch_lines(["*build/p.md:1*", "*dist/p.md:1*"])

@@ -60,6 +60,13 @@ def wheel_in_a_fresh_venv(config) -> dict:
         probe = ("import importlib.util, lambda_puzzle; "
                  "print(lambda_puzzle.__file__); print(importlib.util.find_spec('doccheck'))")
         found["probe"] = run([python, "-c", probe], cwd=folder).stdout.splitlines()
+        # The API page's examples, as the reader's own python runs them: doctest, exact.
+        installed = Path(found["probe"][0]).parent if found["probe"] else folder
+        found["doctests"] = {
+            module.name: (done.returncode, done.stdout + done.stderr)
+            for module in sorted(installed.glob("*.py"))
+            for done in [run([python, "-m", "doctest", str(module)], cwd=folder)]
+        }
 
         # The page, run there: doccheck's kernel module alone, on a path of its own.
         lent = folder / "lent" / "doccheck"
@@ -118,3 +125,9 @@ def test_a_page_runs_against_the_installed_wheel(wheel):
 def test_the_notebooks_install_the_wheel_the_build_makes(site, wheel):
     notebook = json.loads(notebook_path(site, "ja", "faq.md").read_text("utf-8"))
     assert f'/{wheel["wheels"][0]}"' in notebook["cells"][0]["source"]
+
+
+def test_the_api_pages_examples_pass_doctest_in_the_readers_python(wheel):
+    assert "gradient.py" in wheel["doctests"]
+    failed = {name: output for name, (code, output) in wheel["doctests"].items() if code != 0}
+    assert failed == {}
