@@ -1,0 +1,182 @@
+"""Every page as scripts, judged by a real python: the reader's own tool, not our model of it.
+
+doccheck's kernel (src/doccheck/kernel.py) models the reader who runs each block with
+its ```python continuation blocks as one script, `python < block.py`. Here that reader
+is not modelled but run: a fresh venv with nothing but NumPy and the wheel of the
+tests' build; for each page, one empty folder; for each block and its continuations,
+a new `python -` fed the script on stdin, its stdout and stderr a terminal (a pty, so
+both are line-buffered as a reader's are) and its hash seed drawn by python itself.
+What the terminal shows must be the page's output blocks, in order. `make check`'s
+kernel passes the same pages, so where this test fails and the doc tests pass, the two
+readers disagree: the failure names the page, the block and the difference.
+"""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from importlib.metadata import version
+from pathlib import Path
+
+import pytest
+
+from doccheck import output_mismatch
+from doccheck.page import Block, Page, parse_page
+from tests import background
+from tests.paths import LANGUAGES, PAGE_NAMES, UV, page_of
+
+pytestmark = pytest.mark.slow  # a venv and a python per block group
+
+PAGES = [(lang, name) for lang in LANGUAGES for name in PAGE_NAMES]
+TIMEOUT = 60
+
+
+def scripts(page: Page) -> list[list[Block]]:
+    """The page's runnable blocks, each with the continuation blocks after it: one script each."""
+    groups: list[list[Block]] = []
+    for block in page.runnable_blocks:
+        if block.continuation and groups:
+            groups[-1].append(block)
+        else:
+            groups.append([block])
+    return groups
+
+
+def in_a_terminal(python: str, code: str, folder: Path) -> tuple[int | None, str]:
+    """`python -` fed `code` on stdin, in `folder`, with a pty for stdout and stderr: what the terminal shows."""
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith(("PYTHON", "DOCCHECK", "VIRTUAL_ENV"))}
+    env.update({"TMPDIR": str(folder / "tmp"), "LANG": "C.UTF-8", "TERM": "xterm"})
+    master, slave = pty.openpty()
+    try:
+        proc = subprocess.Popen([python, "-"], stdin=subprocess.PIPE, stdout=slave, stderr=slave,
+                                cwd=folder / "work", env=env, close_fds=True)
+    finally:
+        os.close(slave)
+    assert proc.stdin is not None
+    proc.stdin.write(code.encode("utf-8"))
+    proc.stdin.close()
+    shown = bytearray()
+    deadline = time.monotonic() + TIMEOUT
+    try:
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([master], [], [], max(0.0, deadline - time.monotonic()))
+            if not ready:
+                break
+            try:
+                chunk = os.read(master, 1 << 16)
+            except OSError:  # EIO: every writer of the terminal has closed it
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        os.close(master)
+        if proc.poll() is None and time.monotonic() >= deadline:
+            proc.kill()
+        returncode = proc.wait()
+    # A terminal ends each line with \r\n (ONLCR); the page writes \n.
+    return returncode, shown.decode("utf-8", "replace").replace("\r\n", "\n")
+
+
+def run_pages(python: str, root: Path, pages: dict) -> dict:
+    """Each page's problems, by its key in `pages`: every script of it run, in page order, in one folder."""
+    found: dict = {}
+    for key, page in pages.items():
+        folder = root / str(len(found))
+        (folder / "work").mkdir(parents=True)
+        (folder / "tmp").mkdir()
+        problems = []
+        for group in scripts(page):
+            code = "".join(block.code for block in group)
+            returncode, shown = in_a_terminal(python, code, folder)
+            expected = "".join(block.expected_output or "" for block in group)
+            where = f"{page.path}:{group[0].line}"
+            if returncode != 0:
+                problems.append(f"{where}: python exited with status {returncode}:\n{shown}")
+                continue
+            if output_mismatch(expected, shown, "") is None:
+                continue
+            # Which block: the first whose script, cut after it, shows other than the page.
+            for end in range(1, len(group) + 1):
+                _, upto = in_a_terminal(python, "".join(block.code for block in group[:end]), folder)
+                mismatch = output_mismatch("".join(b.expected_output or "" for b in group[:end]), upto,
+                                           f"{page.path}:{group[end - 1].output_line or group[end - 1].line}")
+                if mismatch:
+                    problems.append(f"{page.path}:{group[end - 1].line}: a real python shows something else "
+                                    f"than the page: {mismatch}")
+                    break
+            else:
+                problems.append(f"{where}: a real python shows something else than the page")
+        found[key] = problems
+    return found
+
+
+def real_python(config) -> dict:
+    site, output, returncode = background.result("site")  # queued before this (tests/site/conftest.py)
+    wheels = sorted(site.glob("*.whl"))
+    if returncode != 0 or len(wheels) != 1:
+        raise RuntimeError(f"the site's build gave no wheel ({[w.name for w in wheels]}):\n{output}")
+    root = Path(tempfile.mkdtemp(prefix="real-python-"))
+    try:
+        python = str(root / "venv" / "bin" / "python")
+        # NumPy as our .venv has it: uv has it cached, and the pages were checked against it.
+        for command in ([UV, "venv", "--quiet", "--python", sys.executable, str(root / "venv")],
+                        [UV, "pip", "install", "--quiet", "--python", python, str(wheels[0]),
+                         f"numpy=={version('numpy')}"]):
+            done = subprocess.run(command, capture_output=True, text=True, check=False)
+            if done.returncode:
+                raise RuntimeError(f"{' '.join(command)} failed:\n{done.stderr}")
+        pages = {(lang, name): page_of(lang, name) for lang, name in PAGES}
+        return {"pages": run_pages(python, root / "pages", pages), "probe": in_a_terminal(python, PROBE, _probe(root))}
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+# What shows that the runs are a real python in a terminal, with a seed of its own.
+PROBE = "import os, sys\nprint(sys.stdout.isatty(), sys.stderr.isatty(), os.environ.get('PYTHONHASHSEED'))\n"
+
+
+def _probe(root: Path) -> Path:
+    (root / "probe" / "work").mkdir(parents=True)
+    (root / "probe" / "tmp").mkdir()
+    return root / "probe"
+
+
+# Run in the background thread from the end of collection on (tests/background.py).
+BACKGROUND = {"real python": real_python}
+
+
+@pytest.fixture(scope="module")
+def real(site) -> dict:  # the build, with its wheel, is queued first; skips if it failed
+    return background.result("real python")
+
+
+def test_the_runs_are_a_real_python_in_a_terminal(real):
+    assert real["probe"] == (0, "True True None\n")
+
+
+@pytest.mark.parametrize(("lang", "name"), PAGES, ids=[f"{lang}:{name}" for lang, name in PAGES])
+def test_a_real_python_shows_what_the_page_shows(real, lang, name):
+    assert real["pages"][(lang, name)] == []
+
+
+def test_a_block_whose_output_differs_is_named(tmp_path):
+    text = ("```python\nx = 6\nprint(x)\n```\n\n```output\n6\n```\n\n"
+            "```python continuation\nimport sys\nprint(x * 7, file=sys.stderr)\n```\n\n```output\n41\n```\n")
+    found = run_pages(sys.executable, tmp_path, {"p": parse_page(text, "p.md", collect=False)})
+    (problem,) = found["p"]
+    assert problem.startswith("p.md:10: a real python shows something else than the page")
+    assert "-41" in problem and "+42" in problem
+
+
+def test_a_block_that_raises_is_named(tmp_path):
+    found = run_pages(sys.executable, tmp_path, {"p": parse_page("```python\n1 / 0\n```\n", "p.md", collect=False)})
+    (problem,) = found["p"]
+    assert problem.startswith("p.md:1: python exited with status 1:") and "ZeroDivisionError" in problem
