@@ -114,6 +114,12 @@ def audit_page(page: Page, languages: Iterable[str] = ()) -> list[str]:
                 "render: a reader could take it for output that nobody checks; take it out of the HTML"
             )))
 
+    for line, what in page.raw_code:
+        problems.append((line, (
+            f"raw HTML {what}: it shows code or output that nothing runs or checks; write a ```python "
+            "block, and its ```output block"
+        )))
+
     for line, what in page.hidden:
         problems.append((line, (
             f"raw HTML here hides content from the reader or from the check of the built page ({what}): "

@@ -155,6 +155,7 @@ class Page:
     blocks: list[Block] = field(default_factory=list)
     orphan_outputs: list[int] = field(default_factory=list)
     hidden: list[tuple[int, str]] = field(default_factory=list)  # (line, what): raw HTML that hides content
+    raw_code: list[tuple[int, str]] = field(default_factory=list)  # (line, what): raw <pre>, or <code> after python
     front_matter: dict[str, Any] = field(default_factory=dict)  # the YAML between the first two --- lines
     body_line: int = 1  # the first line after the front matter
     headings: list[Heading] = field(default_factory=list)
@@ -283,6 +284,21 @@ def parse_page(text: str, path: Path | str = Path("<page>"), *, collect: bool = 
         page.blocks.append(block)
         previous, previous_index = block, i
     page.hidden = [(t.map[0] + 1, hiding) for t in tokens if t.map and (hiding := _hides(t))]
+    page.hidden += [(t.map[0] + 1, f"a container of the class {cls}, which Material's stylesheet hides")
+                    for t in tokens if t.type == "mkdocs_container_open" and t.map
+                    and (cls := _hidden_container_class(t.info))]
+    last_fence: int | None = None
+    fence_langs = {block.line: block.lang for block in page.blocks}
+    for i, token in enumerate(tokens):
+        if token.type == "fence" and token.map:
+            last_fence = i
+        elif token.type == "html_block" and token.map:
+            if _RAW_PRE.search(token.content):
+                page.raw_code.append((token.map[0] + 1, "<pre>"))
+            elif (_RAW_CODE.search(token.content) and last_fence is not None
+                  and is_python_like(fence_langs.get((tokens[last_fence].map or [0])[0] + 1))
+                  and _nothing_shown_between(tokens, last_fence, i)):
+                page.raw_code.append((token.map[0] + 1, "<code> right after a python block"))
     for i, token in enumerate(tokens):
         if token.type == "heading_open" and token.map:
             source = tokens[i + 1].content
@@ -311,10 +327,27 @@ def _front_matter(text: str) -> tuple[dict[str, Any], int]:
     return meta, text[: found.end()].count("\n")
 
 # Raw HTML that keeps what it wraps from the reader, or from the check of the built page.
+# The classes Material's stylesheet hides outright (display: none), as of mkdocs-material 9.x;
+# tests/doccheck/test_audit.py reads them again from the installed theme.
+HIDDEN_CLASSES = frozenset({
+    "giscus", "headerlink", "md-banner", "md-clipboard", "md-consent__settings", "md-content__button",
+    "md-dialog", "md-feedback", "md-footer", "md-header", "md-header__source", "md-nav__source",
+    "md-post__back", "md-search-result__icon", "md-sidebar", "md-sidebar--secondary", "md-tabs",
+    "md-toggle", "md-top", "tabbed-block",
+})
 _HIDING = re.compile(
-    r"<[a-z][^>]*\sstyle\s*=|<[a-z][^>]*\shidden(?=[\s>=/])|class=[\"'][^\"']*\bdoc\b|</article\b|<style\b",
+    r"<[a-z][^>]*\sstyle\s*=|<[a-z][^>]*\shidden(?=[\s>=/])|class=[\"'][^\"']*\bdoc\b|</article\b|<style\b"
+    r"|class=[\"'][^\"']*(?<![\w-])(?:" + "|".join(re.escape(c) for c in sorted(HIDDEN_CLASSES)) + r")(?![\w-])",
     re.I,
 )
+_RAW_PRE = re.compile(r"<pre\b", re.I)
+_RAW_CODE = re.compile(r"<code\b", re.I)
+
+
+def _hidden_container_class(header: str) -> str | None:
+    """A class that Material hides, among those an admonition's header gives it (!!! note md-toggle)."""
+    words = re.sub(r"^(?:!!!|\?\?\?\+?|===[+!]?)", "", header.strip()).split('"')[0].split()
+    return next((word for word in words if word in HIDDEN_CLASSES), None)
 
 
 def _hides(token: Any) -> str | None:

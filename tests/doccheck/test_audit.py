@@ -485,3 +485,70 @@ def test_data_right_after_a_python_block_looks_like_its_output(lang):
         {{"best": "bob"}}
         '''
     """)[-1].startswith(f"page.md:5: ```{lang} right after a python block looks like its output")
+
+
+@pytest.mark.parametrize("header", ["!!! md-toggle", "??? note tabbed-block", '!!! note md-toggle "A title"'])
+def test_a_block_in_a_container_material_hides_is_refused(header):
+    problems = audit(f"""
+        {header}
+
+            '''python
+            x = 1
+            '''
+    """)
+    assert len(problems) == 1 and "which Material's stylesheet hides" in problems[0]
+
+
+def test_raw_html_with_a_class_material_hides_is_refused():
+    problems = audit("""
+        <div class="md-toggle" markdown>
+
+        '''python
+        x = 1
+        '''
+
+        </div>
+    """)
+    assert problems and all("hides content" in p for p in problems)
+
+
+def test_raw_pre_anywhere_and_raw_code_after_a_python_block_are_refused():
+    assert audit("""
+        '''python
+        pass
+        '''
+
+        <pre><code>108</code></pre>
+    """) == ["page.md:5: raw HTML <pre>: it shows code or output that nothing runs or checks; write a "
+             "```python block, and its ```output block"]
+    assert audit("""
+        '''python
+        pass
+        '''
+
+        <div><code>108</code></div>
+    """) == ["page.md:5: raw HTML <code> right after a python block: it shows code or output that nothing runs "
+             "or checks; write a ```python block, and its ```output block"]
+    assert audit("""
+        Some prose.
+
+        <figure><figcaption>The array <code>W1</code></figcaption></figure>
+    """) == []
+
+
+def test_the_hidden_classes_are_those_of_the_installed_material():
+    import re
+
+    from material import templates
+
+    from doccheck.page import HIDDEN_CLASSES
+
+    (css,) = Path(templates.__file__).parent.glob("assets/stylesheets/main.*.min.css")
+    found = set()
+    for selectors, body in re.findall(r"([^{}]+)\{([^{}]*)\}", css.read_text("utf-8")):
+        if "display:none" in body:
+            for selector in selectors.split(","):
+                single = re.fullmatch(r"(?:\.md-typeset )?\.([a-zA-Z][\w-]*)", selector.strip())
+                if single:
+                    found.add(single[1])
+    assert found == HIDDEN_CLASSES
