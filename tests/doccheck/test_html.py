@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import pytest
+
 from doccheck import parse_page, rendered_code_blocks, rendered_mismatch
 from tests.doccheck.pages import page
 
@@ -77,3 +79,30 @@ def test_other_code_and_other_output_are_found():
 def test_a_missing_output_block_is_found():
     html = article(code("python", "print(1)"), code("python", "x = 2"))
     assert rendered_mismatch(PAGE, html) == ["p.md: the site shows 0 output blocks, the page has 1"]
+
+
+def _as_the_site_renders(text: str) -> str:
+    import markdown
+
+    md = markdown.Markdown(
+        extensions=["attr_list", "pymdownx.highlight", "pymdownx.superfences"],
+        extension_configs={"pymdownx.superfences": {"relaxed_headers": True},
+                           "pymdownx.highlight": {"pygments_lang_class": True}},
+    )
+    return "<article>" + md.convert(text) + "</article>"
+
+
+@pytest.mark.parametrize("text", [
+    '```python\nprint("a")\nprint()\n```\n\n```output\na\n\n```\n',  # ends with a blank line
+    '```python\nprint("a")\nprint("   ")\nprint("b")\n```\n\n```output\na\n   \nb\n```\n',  # a line of spaces
+    '````python\nprint("```python")\nprint("```")\n````\n\n````output\n```python\n```\n````\n',  # a printed fence
+])
+def test_output_the_site_renders_as_a_reader_sees_it_is_not_a_false_red(text):
+    assert rendered_mismatch(parse_page(text, "p.md", collect=False), _as_the_site_renders(text)) == []
+
+
+def test_output_that_really_differs_on_the_site_is_still_caught():
+    text = '```python\nprint("a")\n```\n\n```output\na\n```\n'
+    html = _as_the_site_renders(text).replace(">a<", ">b<")
+    problems = rendered_mismatch(parse_page(text, "p.md", collect=False), html)
+    assert problems == ["p.md:5: the site shows other output here: 'b\\n'"]
