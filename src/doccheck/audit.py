@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import difflib
 import re
 from collections.abc import Iterable
@@ -140,6 +141,7 @@ def audit_page(page: Page, languages: Iterable[str] = ()) -> list[str]:
                 problems.append((block.line, "notest without a reason: put <!-- notest: why --> on the line above"))
             if block.output_line is not None:
                 problems.append((block.output_line, "output block after a notest block: nothing checks it"))
+        problems += [(block.line + offset, message) for offset, message in _shared_paths(block)]
         if block.continuation and not _has_block_to_continue(page, block):
             problems.append((block.line, "continuation, but no python block runs before it on this page"))
 
@@ -157,6 +159,28 @@ def audit_page(page: Page, languages: Iterable[str] = ()) -> list[str]:
 
     problems += [(line, "output block does not follow a python block") for line in page.orphan_outputs]
     return [f"{page.path}:{line}: {message}" for line, message in sorted(problems)]
+
+
+# Folders every process of the machine shares: what a page reads there, another page (or
+# another run) may have written. Each page gets a TMPDIR of its own, which tempfile uses.
+_SHARED_FOLDER = re.compile(r"^/(?:tmp|var/tmp|dev/shm)(?:/|$)")
+
+
+def _shared_paths(block: Block) -> list[tuple[int, str]]:
+    """(line offset in the block, message) for each string in its code that names a shared folder."""
+    if block.lang != RUN_LANG or not block.runs:
+        return []
+    try:
+        tree = ast.parse(block.code)
+    except SyntaxError:
+        return []  # the run says what is wrong
+    return [
+        (node.lineno, f"{node.value!r} is in a folder every page and run shares: another page may have written "
+                      "it, and the reader's machine holds something else there; use tempfile (each page has a "
+                      "TMPDIR of its own) or a relative path")
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and _SHARED_FOLDER.match(node.value)
+    ]
 
 
 def _book_block_problems(block: Block) -> list[str]:

@@ -552,3 +552,26 @@ def test_the_hidden_classes_are_those_of_the_installed_material():
                 if single:
                     found.add(single[1])
     assert found == HIDDEN_CLASSES
+
+
+def test_a_path_in_a_folder_every_page_shares_is_refused():
+    problems = audit("""
+        '''python
+        from pathlib import Path
+        Path("/tmp/shared.txt").write_text("from one page")
+        '''
+
+        '''python
+        import tempfile
+        print(open(tempfile.gettempdir() + "/mine.txt", "w").close())
+        '''
+
+        '''output
+        None
+        '''
+    """)
+    assert problems == [
+        "page.md:3: '/tmp/shared.txt' is in a folder every page and run shares: another page may have written it, "
+        "and the reader's machine holds something else there; use tempfile (each page has a TMPDIR of its own) "
+        "or a relative path"
+    ]
