@@ -37,6 +37,11 @@ page's own.
 Whatever a page changes (globals, modules and their attributes, NumPy's print
 options, random generators, warning filters, builtins, the working directory) dies
 with its child.
+
+This file holds the fork server and the child's run of a page's blocks, in both
+readings. The terminal model is in terminal.py, the end of a script (exit, what is
+left running) in ending.py; all three need the standard library alone, and are lent
+together (STANDALONE) to environments that have no doccheck.
 """
 
 from __future__ import annotations
@@ -45,7 +50,6 @@ import __future__
 import ast
 import builtins
 import contextlib
-import ctypes
 import functools
 import importlib
 import io
@@ -59,7 +63,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import traceback
 import types
@@ -69,14 +72,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Protocol
 
+from doccheck.ending import adopt_orphans, exit_as_python_does, left_running
+from doccheck.terminal import Capture, as_shown, terminal_stream
+
 # PYTHONHASHSEED of the kernel that checks the output; the plugin runs each page
 # again under other seeds, because a reader's Python draws a new one at every start.
+STANDALONE = ("kernel.py", "terminal.py", "ending.py")  # what a fresh environment needs to run a Kernel
 HASH_SEED = "0"
 DEFAULT_TIMEOUT = 60.0
 BLAS_ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 READINGS = ("script", "notebook")
 CODE_NAME = "<stdin>"  # what a reader who pastes a block sees in warnings and tracebacks
-CONTROL_NAMES = {"\x00": "NUL", "\x07": "BEL", "\x08": "BS", "\x0b": "VT", "\x0c": "FF", "\x1b": "ESC", "\x7f": "DEL"}
 
 
 @dataclass
@@ -357,50 +363,6 @@ def _describe(status: int) -> str:
 # --- The child: one page -----------------------------------------------------------
 
 
-class _Capture:
-    """Everything written to file descriptors 1 and 2, read from one pipe by a thread.
-
-    A pipe, as a terminal, has no position: ``open("/dev/stdout", "w")`` appends to
-    it instead of truncating what was written before. A block's output ends at a
-    mark that the child writes into the same pipe once the block is done.
-    """
-
-    def __init__(self) -> None:
-        self._read, write = os.pipe()
-        os.dup2(write, 1)
-        os.dup2(write, 2)
-        os.close(write)
-        self._buffer = bytearray()
-        self._ready = threading.Condition()
-        self.thread = threading.Thread(target=self._drain, name="doccheck-capture", daemon=True)
-        self.thread.start()
-
-    def _drain(self) -> None:
-        while chunk := os.read(self._read, 1 << 16):
-            with self._ready:
-                self._buffer += chunk
-                self._ready.notify_all()
-
-    def take(self) -> bytes:
-        """What was written since the last take."""
-        mark = b"\x00doccheck-" + os.urandom(8).hex().encode() + b"\x00"
-        with contextlib.suppress(OSError):  # a block may have closed or moved fd 1
-            os.write(1, mark)
-        with self._ready:
-            self._ready.wait_for(lambda: mark in self._buffer, timeout=10)
-            end = self._buffer.find(mark)
-            taken = bytes(self._buffer[: end if end >= 0 else len(self._buffer)])
-            del self._buffer[: end + len(mark) if end >= 0 else len(self._buffer)]
-        return taken
-
-
-def _terminal_stream(fd: int) -> io.TextIOWrapper:
-    """A stream as a terminal has it: line-buffered, flushed at each newline (stdout, and stderr
-    since Python 3.9)."""
-    raw = io.FileIO(fd, "w", closefd=False)
-    return io.TextIOWrapper(io.BufferedWriter(raw), encoding="utf-8", errors="surrogateescape", line_buffering=True)
-
-
 # Every module a fresh python has loaded once it has imported the reader's packages: a page
 # starts with those and no other (serve() asks a fresh python at start).
 _FRESH: frozenset[str] = frozenset()
@@ -416,7 +378,7 @@ def _is_the_readers_path(entry: str) -> bool:
 
 def _run_page(request: dict[str, Any], report_fd: int, clean_filters: list[Any], folder: str) -> None:
     os.setpgid(0, 0)  # a group of its own: what it starts, even a shell's background job, stays in it
-    _adopt_orphans()
+    adopt_orphans()
     work, scratch = Path(folder, "work"), Path(folder, "tmp")
     work.mkdir(exist_ok=True)  # one page's blocks share their folders, as a reader's session does
     scratch.mkdir(exist_ok=True)
@@ -427,10 +389,10 @@ def _run_page(request: dict[str, Any], report_fd: int, clean_filters: list[Any],
     null = os.open(os.devnull, os.O_RDONLY)
     os.dup2(null, 0)
     os.close(null)
-    capture = _Capture()
+    capture = Capture()
     sys.stdin = sys.__stdin__ = io.TextIOWrapper(io.FileIO(0, "r", closefd=False), encoding="utf-8")  # type: ignore[misc]
-    sys.stdout = sys.__stdout__ = _terminal_stream(1)  # type: ignore[misc]
-    sys.stderr = sys.__stderr__ = _terminal_stream(2)  # type: ignore[misc]
+    sys.stdout = sys.__stdout__ = terminal_stream(1)  # type: ignore[misc]
+    sys.stderr = sys.__stderr__ = terminal_stream(2)  # type: ignore[misc]
     sys.dont_write_bytecode = True  # a module the page rewrites within a second is read again, not from a stale .pyc
     warnings.filters[:] = clean_filters  # type: ignore[index]  # a list at run time
     warnings._filters_mutated()  # type: ignore[attr-defined]  # forget which warnings the parent has shown
@@ -454,8 +416,8 @@ def _run_page(request: dict[str, Any], report_fd: int, clean_filters: list[Any],
         asyncio.run(_as_a_coroutine(lambda: _run_blocks(request, page, capture, send, notebook=True)))
     else:
         namespace = _run_blocks(request, page, capture, send, notebook=False)
-        _exit_as_python_does(namespace, capture, send)  # what a fresh python does as it exits
-    left = _left_running(capture.thread)
+        exit_as_python_does(namespace, capture, send)  # what a fresh python does as it exits
+    left = left_running(capture.thread)
     if left:
         send({"left_running": left})
     send({"done": True})
@@ -467,7 +429,7 @@ async def _as_a_coroutine(run: Any) -> None:
 
 
 def _run_blocks(
-    request: dict[str, Any], page: _Page, capture: _Capture, send: Any, *, notebook: bool
+    request: dict[str, Any], page: _Page, capture: Capture, send: Any, *, notebook: bool
 ) -> dict[str, Any]:
     """Run the blocks, report each; the namespace they ran in."""
     module: types.ModuleType | None = None
@@ -613,171 +575,3 @@ class _Page:
 
     def _line(self, lineno: int) -> str:
         return self.lines[lineno - 1].strip() if 0 < lineno <= len(self.lines) else ""
-
-
-def as_shown(raw: bytes) -> tuple[str, str | None]:
-    """What a terminal shows of `raw`, and why a page cannot show it faithfully, if it cannot.
-
-    A carriage return goes back to the start of the line, and what follows overwrites
-    it: a terminal and Jupyter agree on the result when the new text is at least as
-    long as the old. Bytes that are not UTF-8, and control characters a terminal acts
-    on (ESC starts a colour or cursor code), have no faithful text on a page.
-    """
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        bad = raw[error.start : error.start + 4]
-        return raw.decode("utf-8", "backslashreplace"), (
-            f"it printed bytes that are not UTF-8 ({bad!r} at byte {error.start}): a terminal and Jupyter "
-            "each show them differently, so no output block can show what the reader sees; print text"
-        )
-    for ch in text:
-        if "\u202a" <= ch <= "\u202e" or "\u2066" <= ch <= "\u2069" or ch in "\u200e\u200f":
-            return text, (
-                f"it printed the bidirectional control U+{ord(ch):04X}, which a browser and a terminal "
-                "lay out differently (a page could show 107 where the terminal shows 701); print plain text"
-            )
-        if (ch < " " or "\x7f" <= ch <= "\x9f") and ch not in "\n\t\r":  # Unicode's control characters
-            name = CONTROL_NAMES.get(ch, f"U+{ord(ch):04X}")
-            return text, (
-                f"it printed the control character {ch!r} ({name}), which a terminal acts on instead of "
-                "showing (an ESC starts a colour or cursor code), so no output block can show what the "
-                "reader sees; print plain text"
-            )
-    shown = []
-    for line in text.split("\n"):
-        result, *overwrites = line.split("\r")
-        if overwrites and any(overwrites) and (not line.isascii() or "\t" in line):
-            return text, (
-                f"it printed {line!r}, overwriting with a carriage return (\\r) text that has tabs or "
-                "characters that are not ASCII: how many columns those take depends on the terminal "
-                "(a Japanese character takes two), so no output block can show what the reader sees"
-            )
-        for new in overwrites:
-            if not new:
-                continue
-            if len(new) < len(result):
-                return text, (
-                    f"it printed {new!r} over {result!r} with a carriage return (\\r): a terminal keeps the "
-                    f"rest of the longer text ({(new + result[len(new):])!r}), Jupyter does not; pad the "
-                    "shorter text with spaces"
-                )
-            result = new
-        shown.append(result)
-    return "\n".join(shown), None
-
-
-def _exit_as_python_does(namespace: dict[str, Any], capture: _Capture, send: Any) -> None:
-    """Run the atexit functions, let go of the script's globals (their __del__ runs, a coroutine
-    never awaited warns) and flush every open file, as a python that exits does, and say what
-    that printed or left pending (an alarm)."""
-    import atexit
-
-    with contextlib.suppress(Exception):
-        atexit._run_exitfuncs()
-    with contextlib.suppress(Exception):
-        # Dropping the globals runs their __del__, closes (and so flushes) their files and
-        # lets a coroutine never awaited warn, as at a python's exit. (A cycle would need the
-        # garbage collector, which costs more than a page's run: left out.)
-        namespace.clear()
-        import gc
-
-        gc.collect(1)  # the young generations: a cycle the script made, as a python's exit frees it
-    output, problem = as_shown(capture.take())
-    pending = signal.alarm(0) or signal.getitimer(signal.ITIMER_REAL)[0]
-    notes = []
-    if output:
-        notes.append(f"as the block's python exits it prints {output!r} (an atexit function, a file "
-                     "left open on /dev/stdout...): a reader sees it, the output block does not")
-    if problem:
-        notes.append(problem)
-    if pending:
-        notes.append(f"the block leaves an alarm set to go off {pending:g} s later (signal.alarm or "
-                     "setitimer), which would stop the reader's python")
-    if notes:
-        send({"left_running": "\n".join(notes)})
-
-
-def _left_running(capture_thread: threading.Thread) -> str | None:
-    """What the page started and did not wait for: it would go on printing after the page."""
-    problems = []
-    now = sys.modules.get("threading", threading)  # the page's own, if it imported it afresh
-    threads = [t for module in {now, threading} for t in module.enumerate()
-               if t is not module.main_thread() and t is not capture_thread and t.is_alive()
-               and t.ident != threading.get_ident()]
-    tasks = len(list(Path("/proc/self/task").iterdir())) - 2  # the OS's count: _thread and C threads too
-    if threads or tasks > 0:
-        names = ", ".join(t.name for t in threads) or "threads that the threading module does not list"
-        problems.append(
-            f"the page left {max(len(threads), tasks)} thread(s) running after its last block ({names}): a reader "
-            "would see what they print later, the checker does not; wait for them (join()) in the block "
-            "that starts them"
-        )
-    children = []
-    for pid in set(_children()) | set(_group()) | set(_marked()):
-        try:
-            state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
-            command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
-        except OSError:
-            continue
-        if state != "Z":
-            children.append(f"{pid} ({command[:60]})")
-            with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGKILL)
-        with contextlib.suppress(ChildProcessError):
-            os.waitpid(pid, 0)
-    if children:
-        problems.append(
-            f"the page left {len(children)} child process(es) running after its last block "
-            f"({', '.join(children)}): a reader would see what they print later, the checker does not; "
-            "wait for them (subprocess.run, or wait()) in the block that starts them"
-        )
-    return "\n".join(problems) or None
-
-
-PR_SET_CHILD_SUBREAPER = 36  # linux/prctl.h
-
-
-def _adopt_orphans() -> None:
-    """Make this process the parent of every orphan among what it starts (Linux's child
-    subreaper): a job that a shell puts in the background and leaves, even one that then
-    leaves the process group (setsid) while its environment cannot be read (mid-exec),
-    is then one of its children, which _left_running finds without a race."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
-
-
-def _group() -> list[int]:
-    """The other processes of this one's process group: a shell's background job is no longer a child."""
-    me, found = os.getpid(), []
-    for pid in _younger_processes():
-        with contextlib.suppress(OSError, ValueError, IndexError):
-            fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
-            if int(fields[2]) == me:
-                found.append(pid)
-    return found
-
-
-def _younger_processes() -> list[int]:
-    """Processes started after this one (pids grow; a wrap-around is rare): all it can have started."""
-    me = os.getpid()
-    return [int(entry.name) for entry in Path("/proc").iterdir() if entry.name.isdigit() and int(entry.name) > me]
-
-
-def _marked() -> list[int]:
-    """Processes that carry this run's mark in their environment: all it started, even those that
-    left its process group (setsid) and were handed to init."""
-    mark, found = f"DOCCHECK_RUN={os.environ.get('DOCCHECK_RUN', '')}".encode(), []
-    for pid in _younger_processes():
-        with contextlib.suppress(OSError):
-            if mark in Path(f"/proc/{pid}/environ").read_bytes().split(b"\0"):
-                found.append(pid)
-    return found
-
-
-def _children() -> list[int]:
-    pids: list[int] = []
-    for task in Path("/proc/self/task").glob("*"):
-        with contextlib.suppress(OSError):
-            pids += [int(p) for p in (task / "children").read_text().split()]
-    return pids

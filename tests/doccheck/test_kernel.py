@@ -275,7 +275,7 @@ def test_writing_to_dev_stdout_keeps_what_was_printed_before(kernel):
     ("café\tκ\n".encode(), "café\tκ\n", None),
 ])
 def test_output_is_shown_as_a_terminal_shows_it_or_refused(raw, shown, problem):
-    from doccheck.kernel import as_shown
+    from doccheck.terminal import as_shown
 
     text, why = as_shown(raw)
     if problem is None:
@@ -379,7 +379,7 @@ def test_a_commented_semicolon_still_silences_the_notebook(notebook):
 
 @pytest.mark.parametrize("raw", ["日本語\rabcd\n".encode(), b"\tX\rYY\n", "ab\re\u0301\n".encode()])
 def test_an_overwrite_whose_width_depends_on_the_terminal_is_refused(raw):
-    from doccheck.kernel import as_shown
+    from doccheck.terminal import as_shown
 
     assert "how many columns those take depends on the terminal" in as_shown(raw)[1]
 
@@ -448,7 +448,7 @@ def test_a_warning_shows_again_in_the_next_notebook_cell(notebook):
 
 
 def test_a_bidirectional_control_is_refused():
-    from doccheck.kernel import as_shown
+    from doccheck.terminal import as_shown
 
     assert "bidirectional control U+202E" in as_shown("loss: \u202e701\n".encode())[1]
 

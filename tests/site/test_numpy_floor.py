@@ -23,7 +23,7 @@ import pytest
 import tomllib
 
 from doccheck import output_mismatch
-from doccheck.kernel import READINGS, Kernel
+from doccheck.kernel import READINGS, STANDALONE, Kernel
 from tests import background
 from tests.paths import LANGUAGES, PAGE_NAMES, ROOT, UV, page_of
 
@@ -60,7 +60,8 @@ def pages_under_the_oldest_numpy(config) -> dict:
                                  capture_output=True, text=True, check=True).stdout.strip()
         lent = folder / "lent" / "doccheck"
         lent.mkdir(parents=True)
-        shutil.copy(ROOT / "src" / "doccheck" / "kernel.py", lent / "kernel.py")
+        for module in STANDALONE:  # the kernel and its helpers: standard library only
+            shutil.copy(ROOT / "src" / "doccheck" / module, lent / module)
         (lent / "__init__.py").write_text("")
         found: dict = {"version": version, "pages": {}}
         for reading in READINGS:

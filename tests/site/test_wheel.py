@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from doccheck import output_mismatch, parse_page
-from doccheck.kernel import Kernel
+from doccheck.kernel import STANDALONE, Kernel
 from tests import background
 from tests.paths import DOCS, ROOT, UV, front_matter
 from tests.site.test_notebooks import notebook_path
@@ -71,7 +71,8 @@ def wheel_in_a_fresh_venv(config) -> dict:
         # The page, run there: doccheck's kernel module alone, on a path of its own.
         lent = folder / "lent" / "doccheck"
         lent.mkdir(parents=True)
-        shutil.copy(ROOT / "src" / "doccheck" / "kernel.py", lent / "kernel.py")
+        for module in STANDALONE:  # the kernel and its helpers: standard library only
+            shutil.copy(ROOT / "src" / "doccheck" / module, lent / module)
         (lent / "__init__.py").write_text("")
         _, text = front_matter((DOCS / "en" / PAGE).read_text("utf-8"))
         page = parse_page(text, f"docs/en/{PAGE}", collect=False)

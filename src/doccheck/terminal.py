@@ -1,0 +1,116 @@
+"""The terminal model: what a reader's terminal shows of what a page writes.
+
+A page's blocks write to file descriptors 1 and 2 (Python's streams, C code,
+subprocesses, /dev/stdout); a reader's terminal shows them interleaved, line by line,
+and acts on carriage returns and control characters. `Capture` collects both
+descriptors from one pipe, as a terminal does; `terminal_stream` is a stream as a
+terminal has it; `as_shown` turns the bytes into the text a terminal shows, and says
+when no page can show that text faithfully.
+
+Standard library only: the kernel, which imports it, is lent to fresh environments.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import threading
+
+CONTROL_NAMES = {"\x00": "NUL", "\x07": "BEL", "\x08": "BS", "\x0b": "VT", "\x0c": "FF", "\x1b": "ESC", "\x7f": "DEL"}
+
+
+class Capture:
+    """Everything written to file descriptors 1 and 2, read from one pipe by a thread.
+
+    A pipe, as a terminal, has no position: ``open("/dev/stdout", "w")`` appends to
+    it instead of truncating what was written before. A block's output ends at a
+    mark that the child writes into the same pipe once the block is done.
+    """
+
+    def __init__(self) -> None:
+        self._read, write = os.pipe()
+        os.dup2(write, 1)
+        os.dup2(write, 2)
+        os.close(write)
+        self._buffer = bytearray()
+        self._ready = threading.Condition()
+        self.thread = threading.Thread(target=self._drain, name="doccheck-capture", daemon=True)
+        self.thread.start()
+
+    def _drain(self) -> None:
+        while chunk := os.read(self._read, 1 << 16):
+            with self._ready:
+                self._buffer += chunk
+                self._ready.notify_all()
+
+    def take(self) -> bytes:
+        """What was written since the last take."""
+        mark = b"\x00doccheck-" + os.urandom(8).hex().encode() + b"\x00"
+        with contextlib.suppress(OSError):  # a block may have closed or moved fd 1
+            os.write(1, mark)
+        with self._ready:
+            self._ready.wait_for(lambda: mark in self._buffer, timeout=10)
+            end = self._buffer.find(mark)
+            taken = bytes(self._buffer[: end if end >= 0 else len(self._buffer)])
+            del self._buffer[: end + len(mark) if end >= 0 else len(self._buffer)]
+        return taken
+
+
+def terminal_stream(fd: int) -> io.TextIOWrapper:
+    """A stream as a terminal has it: line-buffered, flushed at each newline (stdout, and stderr
+    since Python 3.9)."""
+    raw = io.FileIO(fd, "w", closefd=False)
+    return io.TextIOWrapper(io.BufferedWriter(raw), encoding="utf-8", errors="surrogateescape", line_buffering=True)
+
+
+def as_shown(raw: bytes) -> tuple[str, str | None]:
+    """What a terminal shows of `raw`, and why a page cannot show it faithfully, if it cannot.
+
+    A carriage return goes back to the start of the line, and what follows overwrites
+    it: a terminal and Jupyter agree on the result when the new text is at least as
+    long as the old. Bytes that are not UTF-8, and control characters a terminal acts
+    on (ESC starts a colour or cursor code), have no faithful text on a page.
+    """
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        bad = raw[error.start : error.start + 4]
+        return raw.decode("utf-8", "backslashreplace"), (
+            f"it printed bytes that are not UTF-8 ({bad!r} at byte {error.start}): a terminal and Jupyter "
+            "each show them differently, so no output block can show what the reader sees; print text"
+        )
+    for ch in text:
+        if "\u202a" <= ch <= "\u202e" or "\u2066" <= ch <= "\u2069" or ch in "\u200e\u200f":
+            return text, (
+                f"it printed the bidirectional control U+{ord(ch):04X}, which a browser and a terminal "
+                "lay out differently (a page could show 107 where the terminal shows 701); print plain text"
+            )
+        if (ch < " " or "\x7f" <= ch <= "\x9f") and ch not in "\n\t\r":  # Unicode's control characters
+            name = CONTROL_NAMES.get(ch, f"U+{ord(ch):04X}")
+            return text, (
+                f"it printed the control character {ch!r} ({name}), which a terminal acts on instead of "
+                "showing (an ESC starts a colour or cursor code), so no output block can show what the "
+                "reader sees; print plain text"
+            )
+    shown = []
+    for line in text.split("\n"):
+        result, *overwrites = line.split("\r")
+        if overwrites and any(overwrites) and (not line.isascii() or "\t" in line):
+            return text, (
+                f"it printed {line!r}, overwriting with a carriage return (\\r) text that has tabs or "
+                "characters that are not ASCII: how many columns those take depends on the terminal "
+                "(a Japanese character takes two), so no output block can show what the reader sees"
+            )
+        for new in overwrites:
+            if not new:
+                continue
+            if len(new) < len(result):
+                return text, (
+                    f"it printed {new!r} over {result!r} with a carriage return (\\r): a terminal keeps the "
+                    f"rest of the longer text ({(new + result[len(new):])!r}), Jupyter does not; pad the "
+                    "shorter text with spaces"
+                )
+            result = new
+        shown.append(result)
+    return "\n".join(shown), None
