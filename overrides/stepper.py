@@ -3,10 +3,10 @@
 At build time, `record()` runs `lambda_puzzle` on the home page's own example
 (`TwoLayerNet(3, 2, 2, rng=0)` on `X` and `T` below, which tests/site/test_stepper.py
 holds equal to the page's block) with a spy `f` that notes, at each of the 12 calls,
-which element is nudged and which way, what `net.params['W1']` holds, the loss it
+which element is nudged and which way, what `net.params[\"W1\"]` holds, the loss it
 returns and the gradient filled so far; then the end, once `numerical_gradient` has
 returned (the array restored, the whole gradient). It does so twice: passing
-`net.params['W1']` itself, and passing a copy of it. No number is typed by hand;
+`net.params[\"W1\"]` itself, and passing a copy of it. No number is typed by hand;
 tests/site/test_stepper.py records the run again, with a spy of its own, and compares.
 
 `render()` writes the widget's HTML for a page's language: the grids and controls
@@ -74,27 +74,27 @@ LABELS = {
         "prev": "前へ", "next": "次へ", "play": "再生", "pause": "一時停止", "reset": "最初から",
         "copy": "コピーを渡す",
         "call": "呼び出し", "of": "／12", "index": "要素", "sign": "向き", "loss": "損失",
-        "delta": "ずらす前の損失との差", "grad": "勾配 grad", "w": "W と net.params['W1']（同じ配列）",
-        "w_copy": "net.params['W1']", "copy_grid": "W（コピー）",
+        "delta": "ずらす前の損失との差", "grad": "勾配 grad", "w": "W と net.params[\"W1\"]（同じ配列）",
+        "w_copy": "net.params[\"W1\"]", "copy_grid": "W（コピー）",
         "none": "まだ呼び出していません。「次へ」を押してください。",
-        "table_caption": "numerical_gradient が f を呼ぶ12回"
-                         "（W に net.params['W1'] そのものを渡した場合。ずらす前の損失は {base}）",
-        "table_caption_copy": "同じ12回（W に net.params['W1'] のコピーを渡した場合。"
-                              "net.params['W1'] は変わらない）",
-        "col_w_copy": "コピーのそのときの値",
-        "col_call": "回", "col_index": "要素", "col_sign": "向き", "col_w": "そのときの値",
+        "table_caption": "net.params[\"W1\"] そのものを渡した場合：numerical_gradient が f を呼ぶ12回"
+                         "（ずらす前の損失は {base}）",
+        "table_caption_copy": "コピーを渡した場合：同じ12回（net.params[\"W1\"] は変わらない）",
+        "col_w_copy": "コピーの同じ要素の値",
+        "col_call": "回", "col_index": "要素", "col_sign": "向き", "col_w": "その要素の値",
         "col_loss": "f が返した損失",
         "col_grad": "grad に入った値",
-        "say_call": "{n}回目の呼び出し：W1[{i}, {j}] に {sign}h。損失は {loss}、ずらす前との差は {delta}。",
+        "say_call": "{n}回目の呼び出し：W1[{i}, {j}] を {sign}h ずらしました。"
+                    "損失は {loss}、ずらす前との差は {delta} です。",
         "say_copy": "{n}回目の呼び出し：コピーの [{i}, {j}] に {sign}h。"
-                    "net.params['W1'] は変わらないので、損失はずらす前と同じ {loss} です。",
+                    "net.params[\"W1\"] は変わらないので、損失はずらす前と同じ {loss} です。",
         "say_restore": "この呼び出しのあと、grad[{i}, {j}] に {grad} を入れてから、"
                        "要素 [{i}, {j}] を元の値に戻します。",
         "say_start": "最初の状態に戻りました。まだ呼び出していません。",
         "say_end": "numerical_gradient が終わりました。W1 は元の値に戻り、勾配の要素はすべて求まっています。",
-        "say_end_copy": "numerical_gradient が終わりました。net.params['W1'] は一度も変わらず、勾配はすべて 0 です。",
-        "say_mode_same": "net.params['W1'] そのものを渡します。",
-        "say_mode_copy": "net.params['W1'] のコピーを渡します。",
+        "say_end_copy": "numerical_gradient が終わりました。net.params[\"W1\"] は一度も変わらず、勾配はすべて 0 です。",
+        "say_mode_same": "net.params[\"W1\"] そのものを渡します。",
+        "say_mode_copy": "net.params[\"W1\"] のコピーを渡します。",
     },
     "en": {
         "title": "The 12 calls of numerical_gradient, one at a time",
@@ -102,12 +102,12 @@ LABELS = {
         "copy": "Pass a copy",
         "call": "Call", "of": "of 12", "index": "Element", "sign": "Step", "loss": "Loss",
         "delta": "Change from the loss before any nudge", "grad": "Gradient grad",
-        "w": "W and net.params['W1'] (one array)",
-        "w_copy": "net.params['W1']", "copy_grid": "W (a copy)",
+        "w": "W and net.params[\"W1\"] (one array)",
+        "w_copy": "net.params[\"W1\"]", "copy_grid": "W (a copy)",
         "none": "No call yet. Press Next.",
         "table_caption": "The 12 calls numerical_gradient makes to f "
-                         "(W is net.params['W1'] itself; the loss before any nudge is {base})",
-        "table_caption_copy": "The same 12 calls when W is a copy of net.params['W1'], "
+                         "(W is net.params[\"W1\"] itself; the loss before any nudge is {base})",
+        "table_caption_copy": "The same 12 calls when W is a copy of net.params[\"W1\"], "
                               "which then never changes",
         "col_w_copy": "The copy's value then",
         "col_call": "Call", "col_index": "Element", "col_sign": "Step", "col_w": "Value then",
@@ -115,15 +115,15 @@ LABELS = {
         "col_grad": "Value in grad",
         "say_call": "Call {n} of 12: W1[{i}, {j}] {sign} h. "
                     "The loss is {loss}, {delta} from the loss before any nudge.",
-        "say_copy": "Call {n} of 12: the copy's [{i}, {j}] {sign} h. net.params['W1'] has not changed, "
+        "say_copy": "Call {n} of 12: the copy's [{i}, {j}] {sign} h. net.params[\"W1\"] has not changed, "
                     "so the loss is the same as before any nudge: {loss}.",
         "say_restore": "After this call, grad[{i}, {j}] gets {grad}, and then element [{i}, {j}] is put back.",
         "say_start": "Back to the start. No call yet.",
         "say_end": "numerical_gradient has returned. W1 holds its original values again, and the gradient is complete.",
-        "say_end_copy": "numerical_gradient has returned. net.params['W1'] never changed, "
+        "say_end_copy": "numerical_gradient has returned. net.params[\"W1\"] never changed, "
                         "and the gradient is all zeros.",
-        "say_mode_same": "Passing net.params['W1'] itself.",
-        "say_mode_copy": "Passing a copy of net.params['W1'].",
+        "say_mode_same": "Passing net.params[\"W1\"] itself.",
+        "say_mode_copy": "Passing a copy of net.params[\"W1\"].",
     },
 }
 
