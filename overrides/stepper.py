@@ -100,7 +100,7 @@ LABELS = {
         "title": "The 12 calls of numerical_gradient, one at a time",
         "prev": "Previous", "next": "Next", "play": "Play", "pause": "Pause", "reset": "Reset",
         "copy": "Pass a copy",
-        "call": "Call", "of": "of 12", "index": "Element", "sign": "Step", "loss": "Loss",
+        "call": "Call", "of": " of 12", "index": "Element", "sign": "Direction", "loss": "Loss",
         "delta": "Change from the loss before any nudge", "grad": "Gradient grad",
         "w": "W and net.params[\"W1\"] (one array)",
         "w_copy": "net.params[\"W1\"]", "copy_grid": "W (a copy)",
@@ -186,7 +186,7 @@ def render(lang: str, run: dict[str, Any] | None = None) -> str:
     empty = [["" for _ in row] for row in same["start"]]
     field = '<div class="stepper__field"><dt>{label}</dt><dd data-field="{name}" data-value="">{text}</dd></div>'
     fields = "".join([
-        field.format(label=e(t["call"]), name="call", text="0").replace(" data-value=\"\"", "", 1),
+        field.format(label=e(t["call"]), name="call", text="0" + e(t["of"])).replace(" data-value=\"\"", "", 1),
         field.format(label=e(t["index"]), name="index", text="–"),
         field.format(label=e(t["sign"]), name="sign", text="–"),
         field.format(label=e(t["loss"]), name="loss", text="–"),

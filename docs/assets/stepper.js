@@ -59,7 +59,7 @@
       var run = data[mode], s = step && step !== end ? run.steps[step - 1] : null;
       root.setAttribute("data-step", String(step));
       root.setAttribute("data-mode", mode);
-      field("call", null, String(Math.min(step, total)));
+      field("call", null, String(Math.min(step, total)) + labels.of);
       field("index", s ? s.index.join(",") : "", s ? "[" + s.index.join(", ") + "]" : "–");
       field("sign", s ? s.sign : "", s ? s.sign + "h" : "–");
       field("loss", s ? s.loss : "", s ? Number(s.loss).toFixed(10) : "–");

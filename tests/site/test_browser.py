@@ -22,6 +22,7 @@ import pytest
 from axe_playwright_python.async_playwright import Axe
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
+from overrides import stepper
 from tests import paths
 from tests.paths import DOCS, LANGUAGES, PAGE_NAMES, PREFIX, ROOT, alternates, html_of, page_of, page_url
 from tests.site.browser import CHROMIUM_ARGS
@@ -256,6 +257,7 @@ STEPPER_STATE = """() => {
 }"""
 STEPPER_CALLS = 12
 STEPPER_RECORD = record_again()
+STEPPER_LABELS = stepper.LABELS
 
 
 @dataclass
@@ -833,6 +835,7 @@ def test_the_stepper_shows_each_call_as_recorded(browsed, lang, mode, method):
     assert len(seen) == STEPPER_CALLS + 2
     for step, state in enumerate(seen):
         expected = _expected_stepper_state(mode, step)
+        expected["call"] += STEPPER_LABELS[lang]["of"]  # "3／12", "3 of 12"
         assert {k: state[k] for k in expected} == expected, f"step {step}"
         assert state["pressed"] == ("true" if mode == "copy" else "false")
         assert state["status"].strip(), f"step {step}: nothing announced"
