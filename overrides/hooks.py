@@ -169,7 +169,7 @@ SOURCE_LINKS = {
           '<a href="{report}">report a mistake</a></p>',
 }
 NOTEBOOK_LINK = {
-    "ja": "このページを Jupyter ノートブックでダウンロード",
+    "ja": "このページのコードを Jupyter ノートブックでダウンロード",
     "en": "Download this page as a Jupyter notebook",
 }
 

@@ -73,14 +73,14 @@ LABELS = {
         "title": "numerical_gradient の12回の呼び出しを1回ずつ見る",
         "prev": "前へ", "next": "次へ", "play": "再生", "pause": "一時停止", "reset": "最初から",
         "copy": "コピーを渡す",
-        "call": "呼び出し", "of": "／12", "index": "要素", "sign": "向き", "loss": "損失",
+        "call": "回", "of": "／12", "index": "要素", "sign": "向き", "loss": "損失",
         "delta": "ずらす前の損失との差", "grad": "勾配 grad", "w": "W と net.params[\"W1\"]（同じ配列）",
         "w_copy": "net.params[\"W1\"]", "copy_grid": "W（コピー）",
         "none": "まだ呼び出していません。「次へ」を押してください。",
-        "table_caption": "net.params[\"W1\"] そのものを渡した場合：numerical_gradient が f を呼ぶ12回"
-                         "（ずらす前の損失は {base}）",
-        "table_caption_copy": "コピーを渡した場合：同じ12回（net.params[\"W1\"] は変わらない）",
-        "col_w_copy": "コピーの同じ要素の値",
+        "table_caption": "net.params[\"W1\"] そのものを渡した場合の、f の呼び出し12回分"
+                         "（ずらす前の損失：{base}）",
+        "table_caption_copy": "コピーを渡した場合の、同じ12回分（net.params[\"W1\"] は変わらない）",
+        "col_w_copy": "コピー側の要素の値",
         "col_call": "回", "col_index": "要素", "col_sign": "向き", "col_w": "その要素の値",
         "col_loss": "f が返した損失",
         "col_grad": "grad に入った値",
@@ -210,11 +210,12 @@ def render(lang: str, run: dict[str, Any] | None = None) -> str:
         rows = "".join(
             f'<tr><td>{n}</td><td>[{i}, {j}]</td><td>{s["sign"]}h</td>'
             f'<td>{e(_shown((s["copy"] if mode == "copy" else s["w"])[i][j]))}</td><td>{e(s["loss"])}</td>'
+            f'<td>{e(_exponential(float(s["loss"]) - float(run["base_loss"])))}</td>'
             f'<td>{e(_shown(s["grad"][i][j]) or "–")}</td></tr>'
             for n, s in enumerate(run[mode]["steps"], start=1)
             for i, j in [s["index"]]
         )
-        columns = ("col_call", "col_index", "col_sign", value_column, "col_loss", "col_grad")
+        columns = ("col_call", "col_index", "col_sign", value_column, "col_loss", "delta", "col_grad")
         head = "".join(f"<th>{e(t[c])}</th>" for c in columns)
         return (f'<table class="stepper__table" data-mode="{mode}"><caption>{e(caption)}</caption>'
                 f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
@@ -226,6 +227,14 @@ def render(lang: str, run: dict[str, Any] | None = None) -> str:
             f'aria-label="{e(t["title"])}">{ui}'
             f'<div class="stepper__fallback">{tables}</div>'
             f'<script type="application/json" class="stepper__data">{data}</script></div>')
+
+
+def _exponential(value: float) -> str:
+    """A number as the widget's script writes it (JavaScript's toExponential(2)): 8.95e-8, or 0."""
+    if value == 0:
+        return "0"
+    mantissa, exponent = f"{value:.2e}".split("e")
+    return f"{mantissa}e{int(exponent):+d}"
 
 
 def _shown(value: str) -> str:

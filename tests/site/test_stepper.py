@@ -115,5 +115,11 @@ def test_without_javascript_the_stepper_is_a_table_of_every_call(site, lang):
     assert list(tables) == ["same", "copy"]
     for mode, table in tables.items():
         rows = re.findall(r"<tr>(.*?)</tr>", re.search(r"<tbody>(.*?)</tbody>", table, re.S)[1])
-        losses = [re.findall(r"<td>(.*?)</td>", row)[4] for row in rows]
+        cells = [re.findall(r"<td>(.*?)</td>", row) for row in rows]
+        losses = [row[4] for row in cells]
         assert losses == [step["loss"] for step in RECORD[mode]["steps"]], mode
+        # The change from the loss before any nudge, as the widget writes it (toExponential(2)).
+        changes = [float(row[5]) for row in cells]
+        base = float(RECORD["base_loss"])
+        assert changes == pytest.approx([float(step["loss"]) - base for step in RECORD[mode]["steps"]], rel=1e-2), mode
+        assert (mode == "copy") == all(row[5] == "0" for row in cells)
