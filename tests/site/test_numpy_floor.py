@@ -15,7 +15,6 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
@@ -25,7 +24,8 @@ import tomllib
 from doccheck import output_mismatch
 from doccheck.kernel import READINGS, STANDALONE, Kernel
 from tests import background
-from tests.paths import LANGUAGES, PAGE_NAMES, ROOT, UV, page_of
+from tests.paths import LANGUAGES, PAGE_NAMES, ROOT, page_of
+from tests.site.readers import readers_python
 
 pytestmark = pytest.mark.slow  # a virtual environment and every page twice
 
@@ -44,18 +44,9 @@ def floor() -> str:
 
 
 def pages_under_the_oldest_numpy(config) -> dict:
-    site, output, returncode = background.result("site")  # queued before this (tests/site/conftest.py)
-    wheels = sorted(site.glob("*.whl"))
-    if returncode != 0 or len(wheels) != 1:
-        raise RuntimeError(f"the site's build gave no wheel ({[w.name for w in wheels]}):\n{output}")
     folder = Path(tempfile.mkdtemp(prefix="numpy-floor-"))
     try:
-        python = str(folder / "venv" / "bin" / "python")
-        lowest = [UV, "pip", "install", "--quiet", "--resolution", "lowest", "--python", python, str(wheels[0])]
-        for command in ([UV, "venv", "--quiet", "--python", sys.executable, str(folder / "venv")], lowest):
-            done = subprocess.run(command, capture_output=True, text=True, check=False)
-            if done.returncode:
-                raise RuntimeError(f"{' '.join(command)} failed:\n{done.stderr}")
+        python = readers_python(folder / "venv", lowest=True)
         version = subprocess.run([python, "-c", "import numpy; print(numpy.__version__)"],
                                  capture_output=True, text=True, check=True).stdout.strip()
         lent = folder / "lent" / "doccheck"

@@ -29,7 +29,8 @@ import pytest
 from doccheck import output_mismatch
 from doccheck.page import Block, Page, parse_page
 from tests import background
-from tests.paths import LANGUAGES, PAGE_NAMES, UV, page_of
+from tests.paths import LANGUAGES, PAGE_NAMES, page_of
+from tests.site.readers import readers_python
 
 pytestmark = pytest.mark.slow  # a venv and a python per block group
 
@@ -119,20 +120,10 @@ def run_pages(python: str, root: Path, pages: dict) -> dict:
 
 
 def real_python(config) -> dict:
-    site, output, returncode = background.result("site")  # queued before this (tests/site/conftest.py)
-    wheels = sorted(site.glob("*.whl"))
-    if returncode != 0 or len(wheels) != 1:
-        raise RuntimeError(f"the site's build gave no wheel ({[w.name for w in wheels]}):\n{output}")
     root = Path(tempfile.mkdtemp(prefix="real-python-"))
     try:
-        python = str(root / "venv" / "bin" / "python")
         # NumPy as our .venv has it: uv has it cached, and the pages were checked against it.
-        for command in ([UV, "venv", "--quiet", "--python", sys.executable, str(root / "venv")],
-                        [UV, "pip", "install", "--quiet", "--python", python, str(wheels[0]),
-                         f"numpy=={version('numpy')}"]):
-            done = subprocess.run(command, capture_output=True, text=True, check=False)
-            if done.returncode:
-                raise RuntimeError(f"{' '.join(command)} failed:\n{done.stderr}")
+        python = readers_python(root / "venv", f"numpy=={version('numpy')}")
         pages = {(lang, name): page_of(lang, name) for lang, name in PAGES}
         return {"pages": run_pages(python, root / "pages", pages), "probe": in_a_terminal(python, PROBE, _probe(root))}
     finally:
