@@ -169,7 +169,7 @@ SOURCE_LINKS = {
           '<a href="{report}">report a mistake</a></p>',
 }
 NOTEBOOK_LINK = {
-    "ja": "このページのコードを Jupyter ノートブックでダウンロード",
+    "ja": "このページのコードを Jupyter ノートブック形式でダウンロード",
     "en": "Download this page as a Jupyter notebook",
 }
 

@@ -73,7 +73,7 @@ LABELS = {
         "title": "numerical_gradient の12回の呼び出しを1回ずつ見る",
         "prev": "前へ", "next": "次へ", "play": "再生", "pause": "一時停止", "reset": "最初から",
         "copy": "コピーを渡す",
-        "call": "回", "of": "／12", "index": "要素", "sign": "向き", "loss": "損失",
+        "call": "呼び出し", "of": "／12", "index": "要素", "sign": "向き", "loss": "損失",
         "delta": "ずらす前の損失との差", "grad": "勾配 grad", "w": "W と net.params[\"W1\"]（同じ配列）",
         "w_copy": "net.params[\"W1\"]", "copy_grid": "W（コピー）",
         "none": "まだ呼び出していません。「次へ」を押してください。",
@@ -86,7 +86,7 @@ LABELS = {
         "col_grad": "grad に入った値",
         "say_call": "{n}回目の呼び出し：W1[{i}, {j}] を {sign}h ずらしました。"
                     "損失は {loss}、ずらす前との差は {delta} です。",
-        "say_copy": "{n}回目の呼び出し：コピーの [{i}, {j}] に {sign}h。"
+        "say_copy": "{n}回目の呼び出し：コピーの [{i}, {j}] を {sign}h ずらしました。"
                     "net.params[\"W1\"] は変わらないので、損失はずらす前と同じ {loss} です。",
         "say_restore": "この呼び出しのあと、grad[{i}, {j}] に {grad} を入れてから、"
                        "要素 [{i}, {j}] を元の値に戻します。",
