@@ -16,7 +16,7 @@ and environment of its own. That parent imports the modules it is told to preloa
 of a page (for the whole page in the notebook reading), and the child:
 
 * works in the page's own empty folder and temporary directory (``TMPDIR``), removed
-  when the page ends, whatever becomes of it; writes no byte code. Every page's
+  when the page ends, whatever becomes of it; writes byte code there as python does. Every page's
   folder sits under the kernel's own (`Kernel.root`), removed when the kernel
   closes, so that nothing of one checker run is seen by another beside it;
 * reads nothing from stdin, starts with only the modules a fresh python has with the
@@ -50,8 +50,11 @@ import __future__
 import ast
 import builtins
 import contextlib
+import copy
 import functools
 import importlib
+import importlib.abc
+import importlib.machinery
 import io
 import json
 import linecache
@@ -243,10 +246,11 @@ class Kernel:
 
 def serve() -> None:
     """The parent's loop: one JSON request a line on stdin, one JSON answer a line on stdout."""
-    global _FRESH, _ROOT
+    global _FRESH, _ROOT, _PRELOADED
     _ROOT = os.environ.pop("DOCCHECK_ROOT", None)  # the pages' parent folder; no page sees the variable
     for name in sys.argv[1:]:
         importlib.import_module(name)
+    _PRELOADED = tuple(dict.fromkeys(name.partition(".")[0] for name in sys.argv[1:]))
     probe = subprocess.run([sys.executable, "-c", _PROBE, *sys.argv[1:]], capture_output=True, text=True, check=True)
     _FRESH = frozenset(ast.literal_eval(probe.stdout)) | {"__main__"}
     clean_filters = list(warnings.filters)
@@ -366,8 +370,38 @@ def _describe(status: int) -> str:
 # Every module a fresh python has loaded once it has imported the reader's packages: a page
 # starts with those and no other (serve() asks a fresh python at start).
 _FRESH: frozenset[str] = frozenset()
+_PRELOADED: tuple[str, ...] = ()  # the reader's packages (top-level names) the parent imported
 _ROOT: str | None = None  # Kernel.root, as the parent was given it
 _PROBE = "import sys\nfor name in sys.argv[1:]:\n    __import__(name)\nprint(sorted(sys.modules))"
+
+
+class _Preloaded(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """The reader's packages, imported once by the parent, out of sys.modules until the page
+    imports them: then each is handed over as it is, unless a module on the page's path (its
+    own folder first) has the same name, which the page then imports, as a reader's python
+    would. Their submodules stay loaded."""
+
+    def __init__(self, modules: dict[str, types.ModuleType]) -> None:
+        self.modules = modules
+
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> Any:
+        if path is not None or name not in self.modules:
+            return None
+        module = self.modules.pop(name)
+        shadow = importlib.machinery.PathFinder.find_spec(name, sys.path)
+        if shadow is not None:
+            return shadow
+        spec = copy.copy(module.__spec__)
+        assert spec is not None  # a module the parent imported has one
+        spec.loader = self
+        self.handing = module
+        return spec
+
+    def create_module(self, spec: Any) -> types.ModuleType:
+        return self.handing
+
+    def exec_module(self, module: types.ModuleType) -> None:
+        pass  # imported once already, by the parent
 
 
 def _is_the_readers_path(entry: str) -> bool:
@@ -393,7 +427,7 @@ def _run_page(request: dict[str, Any], report_fd: int, clean_filters: list[Any],
     sys.stdin = sys.__stdin__ = io.TextIOWrapper(io.FileIO(0, "r", closefd=False), encoding="utf-8")  # type: ignore[misc]
     sys.stdout = sys.__stdout__ = terminal_stream(1)  # type: ignore[misc]
     sys.stderr = sys.__stderr__ = terminal_stream(2)  # type: ignore[misc]
-    sys.dont_write_bytecode = True  # a module the page rewrites within a second is read again, not from a stale .pyc
+    sys.dont_write_bytecode = False  # a reader's fresh python writes __pycache__ beside a module it imports
     warnings.filters[:] = clean_filters  # type: ignore[index]  # a list at run time
     warnings._filters_mutated()  # type: ignore[attr-defined]  # forget which warnings the parent has shown
     # What a reader's fresh python has: the modules it loads by itself and with their packages
@@ -402,6 +436,11 @@ def _run_page(request: dict[str, Any], report_fd: int, clean_filters: list[Any],
     for name in [n for n in sys.modules if n not in _FRESH]:
         del sys.modules[name]
     sys.path[:] = ["", *(entry for entry in sys.path if entry and _is_the_readers_path(entry))]
+    # A fresh python has not imported the reader's packages yet: the page imports them, and a
+    # numpy.py of its own folder comes first, as it would for a reader.
+    packages = [name for name in _PRELOADED if name in sys.modules and not _is_the_readers_path(
+        os.path.dirname(getattr(sys.modules[name], "__file__", None) or sys.base_prefix))]  # not the standard library
+    sys.meta_path.insert(0, _Preloaded({name: sys.modules.pop(name) for name in packages}))
     os.environ["DOCCHECK_RUN"] = f"{os.getpid()}-{time.monotonic_ns()}"  # inherited by all it starts
     report = os.fdopen(report_fd, "w", encoding="utf-8")
 
