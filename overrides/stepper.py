@@ -77,8 +77,8 @@ LABELS = {
         "delta": "ずらす前の損失との差", "grad": "勾配 grad", "w": "W と net.params[\"W1\"]（同じ配列）",
         "w_copy": "net.params[\"W1\"]", "copy_grid": "W（コピー）",
         "none": "まだ呼び出していません。「次へ」を押してください。",
-        "table_caption": "net.params[\"W1\"] そのものを渡した場合の、f の呼び出し12回分"
-                         "（ずらす前の損失：{base}）",
+        "table_caption": "net.params[\"W1\"] をそのまま渡した場合の、f の12回の呼び出し"
+                         "（ずらす前の損失は {base}）",
         "table_caption_copy": "コピーを渡した場合の、同じ12回分（net.params[\"W1\"] は変わらない）",
         "col_w_copy": "コピー側の要素の値",
         "col_call": "回", "col_index": "要素", "col_sign": "向き", "col_w": "その要素の値",
