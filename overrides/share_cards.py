@@ -20,7 +20,7 @@ from tests.site.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402 - after the
 OUT = ROOT / "docs" / "assets" / "cards"
 TEXT = {
     "ja": {
-        "title": "W を使わないラムダ式で、なぜ勾配が求まるのか",
+        "title": "W を使わないラムダ式なのに、なぜ勾配が求まるのか",
         "book": "『ゼロから作るDeep Learning』4.5.1 節",
         "pass": "loss_W(101)",
         "mutate": "W[0][0] = 101 のあと loss_W(W)",
