@@ -110,7 +110,7 @@ LABELS = {
         "table_caption_copy": "The same 12 calls when W is a copy of net.params[\"W1\"], "
                               "which then never changes",
         "col_w_copy": "The copy's value then",
-        "col_call": "Call", "col_index": "Element", "col_sign": "Step", "col_w": "Value then",
+        "col_call": "Call", "col_index": "Element", "col_sign": "Direction", "col_w": "Value then",
         "col_loss": "Loss f returned",
         "col_grad": "Value in grad",
         "say_call": "Call {n} of 12: W1[{i}, {j}] {sign} h. "
