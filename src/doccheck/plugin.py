@@ -53,7 +53,9 @@ KERNELS = pytest.StashKey[dict[str, Kernel]]()
 # Python draws a new seed at every start, and runs where the reader lives), and as its
 # notebook (one namespace, last values displayed).
 READINGS = {"script": ("script", HASH_SEED), "seed": ("script", "1"), "notebook": ("notebook", "2")}
-ZONES = {"script": "UTC", "seed": "Asia/Tokyo", "notebook": "America/New_York"}  # east, west, summer time
+# The two other readings run at the ends of the world's clock, 25 hours apart: a local date
+# printed by a page differs between them, whatever the instant.
+ZONES = {"script": "UTC", "seed": "Pacific/Kiritimati", "notebook": "Pacific/Pago_Pago"}  # UTC+14, UTC-11
 BLOCK_IDS = pytest.StashKey[dict[str, str]]()  # nodeid of each block item -> the folder of its page
 BOOK = pytest.StashKey[Path | None]()  # --doccheck-book: the book's repository
 BOOK_NOT_RUN = pytest.StashKey[int]()  # book blocks collected without --doccheck-book

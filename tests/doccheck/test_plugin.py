@@ -244,6 +244,26 @@ def test_output_that_depends_on_the_hash_seed_fails_and_says_why(run_page):
                                  "hash seed and time zone*sort it before printing*"])
 
 
+@pytest.mark.parametrize("instant", [1_474_695_000, 1_474_740_000, 1_474_770_000])  # at 04:10, 16:40, 01:20 UTC
+def test_a_local_date_fails_whatever_the_instant(run_page, instant):
+    from datetime import datetime, timezone
+
+    utc_date = datetime.fromtimestamp(instant, timezone.utc).date()
+    result = run_page(f"""
+        '''python
+        from datetime import datetime
+        print(datetime.fromtimestamp({instant}).date())
+        '''
+
+        '''output
+        {utc_date}
+        '''
+    """, readings=ALL)
+    # The audit passes; the block fails: under UTC+14 (the seed reading) or UTC-11 (the notebook).
+    result.assert_outcomes(passed=1, failed=1)
+    assert "time zone" in result.stdout.str() or "in the page's notebook" in result.stdout.str()
+
+
 def test_sorted_output_passes_under_every_seed(run_page):
     run_page("""
         '''python
