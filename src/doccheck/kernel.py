@@ -250,7 +250,11 @@ def serve() -> None:
     _ROOT = os.environ.pop("DOCCHECK_ROOT", None)  # the pages' parent folder; no page sees the variable
     for name in sys.argv[1:]:
         importlib.import_module(name)
-    _PRELOADED = tuple(dict.fromkeys(name.partition(".")[0] for name in sys.argv[1:]))
+    # The reader's packages among them (not the standard library's, such as asyncio for the notebook).
+    _PRELOADED = tuple(dict.fromkeys(
+        top for top in (name.partition(".")[0] for name in sys.argv[1:])
+        if not _is_the_readers_path(os.path.dirname(getattr(sys.modules[top], "__file__", None) or sys.base_prefix))
+    ))
     probe = subprocess.run([sys.executable, "-c", _PROBE, *sys.argv[1:]], capture_output=True, text=True, check=True)
     _FRESH = frozenset(ast.literal_eval(probe.stdout)) | {"__main__"}
     clean_filters = list(warnings.filters)
@@ -393,12 +397,12 @@ class _Preloaded(importlib.abc.MetaPathFinder, importlib.abc.Loader):
             return shadow
         spec = copy.copy(module.__spec__)
         assert spec is not None  # a module the parent imported has one
-        spec.loader = self
-        self.handing = module
+        spec.loader, spec.loader_state = self, module
         return spec
 
     def create_module(self, spec: Any) -> types.ModuleType:
-        return self.handing
+        module: types.ModuleType = spec.loader_state
+        return module
 
     def exec_module(self, module: types.ModuleType) -> None:
         pass  # imported once already, by the parent
@@ -438,9 +442,7 @@ def _run_page(request: dict[str, Any], report_fd: int, clean_filters: list[Any],
     sys.path[:] = ["", *(entry for entry in sys.path if entry and _is_the_readers_path(entry))]
     # A fresh python has not imported the reader's packages yet: the page imports them, and a
     # numpy.py of its own folder comes first, as it would for a reader.
-    packages = [name for name in _PRELOADED if name in sys.modules and not _is_the_readers_path(
-        os.path.dirname(getattr(sys.modules[name], "__file__", None) or sys.base_prefix))]  # not the standard library
-    sys.meta_path.insert(0, _Preloaded({name: sys.modules.pop(name) for name in packages}))
+    sys.meta_path.insert(0, _Preloaded({name: sys.modules.pop(name) for name in _PRELOADED if name in sys.modules}))
     os.environ["DOCCHECK_RUN"] = f"{os.getpid()}-{time.monotonic_ns()}"  # inherited by all it starts
     report = os.fdopen(report_fd, "w", encoding="utf-8")
 
