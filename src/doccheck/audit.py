@@ -168,7 +168,7 @@ _SHARED_FOLDER = re.compile(r"^/(?:tmp|var/tmp|dev/shm)(?:/|$)")
 
 def _shared_paths(block: Block) -> list[tuple[int, str]]:
     """(line offset in the block, message) for each string in its code that names a shared folder."""
-    if block.lang != RUN_LANG or not block.runs:
+    if not block.runs:
         return []
     try:
         tree = ast.parse(block.code)

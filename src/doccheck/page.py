@@ -262,6 +262,13 @@ def parse_page(text: str, path: Path | str = Path("<page>"), *, collect: bool = 
             page.blocks.append(block)
             previous, previous_index = block, i
             continue
+        if token.type == "html_block" and token.map:  # raw HTML that passes for code or output
+            if _RAW_PRE.search(token.content):
+                page.raw_code.append((token.map[0] + 1, "<pre>"))
+            elif (_RAW_CODE.search(token.content) and previous is not None and is_python_like(previous.lang)
+                  and _nothing_shown_between(tokens, previous_index, i)):
+                page.raw_code.append((token.map[0] + 1, "<code> right after a python block"))
+            continue
         if token.type != "fence" or not token.map:
             continue
         info = _markdown_docs.block_info(token.info) if collect else fence_info(token.info)
@@ -287,18 +294,6 @@ def parse_page(text: str, path: Path | str = Path("<page>"), *, collect: bool = 
     page.hidden += [(t.map[0] + 1, f"a container of the class {cls}, which Material's stylesheet hides")
                     for t in tokens if t.type == "mkdocs_container_open" and t.map
                     and (cls := _hidden_container_class(t.info))]
-    last_fence: int | None = None
-    fence_langs = {block.line: block.lang for block in page.blocks}
-    for i, token in enumerate(tokens):
-        if token.type == "fence" and token.map:
-            last_fence = i
-        elif token.type == "html_block" and token.map:
-            if _RAW_PRE.search(token.content):
-                page.raw_code.append((token.map[0] + 1, "<pre>"))
-            elif (_RAW_CODE.search(token.content) and last_fence is not None
-                  and is_python_like(fence_langs.get((tokens[last_fence].map or [0])[0] + 1))
-                  and _nothing_shown_between(tokens, last_fence, i)):
-                page.raw_code.append((token.map[0] + 1, "<code> right after a python block"))
     for i, token in enumerate(tokens):
         if token.type == "heading_open" and token.map:
             source = tokens[i + 1].content
