@@ -1,4 +1,4 @@
-"""A reader's Python for the slow tests: a fresh venv holding the site's wheel and NumPy, nothing else."""
+"""Fresh Pythons for the slow tests: a venv holding only what a test installs."""
 
 from __future__ import annotations
 
@@ -19,15 +19,19 @@ def site_wheel() -> Path:
     return wheels[0]
 
 
-def readers_python(folder: Path, *requirements: str, lowest: bool = False) -> str:
-    """A new venv in `folder` with the site's wheel and `requirements`; with `lowest`, uv picks the
-    oldest versions the wheel accepts. Returns its python."""
+def fresh_python(folder: Path, *install: str, pip: bool = False) -> str:
+    """A new venv in `folder` holding what `uv pip install *install` puts there and nothing
+    else (pip too, with `pip`, as a reader's Jupyter has it). Returns its python."""
     python = str(folder / "bin" / "python")
-    install = [UV, "pip", "install", "--quiet", "--python", python, str(site_wheel()), *requirements]
-    if lowest:
-        install[3:3] = ["--resolution", "lowest"]
-    for command in ([UV, "venv", "--quiet", "--python", sys.executable, str(folder)], install):
+    made = [UV, "venv", "--quiet", *(["--seed"] if pip else []), "--python", sys.executable, str(folder)]
+    for command in (made, [UV, "pip", "install", "--quiet", "--python", python, *install]):
         done = subprocess.run(command, capture_output=True, text=True, check=False)
         if done.returncode:
             raise RuntimeError(f"{' '.join(command)} failed:\n{done.stderr}")
     return python
+
+
+def readers_python(folder: Path, *requirements: str, lowest: bool = False) -> str:
+    """A reader's Python: the site's wheel and `requirements`; with `lowest`, uv picks the
+    oldest versions the wheel accepts."""
+    return fresh_python(folder, *(["--resolution", "lowest"] if lowest else []), str(site_wheel()), *requirements)

@@ -29,6 +29,7 @@ from traitlets import default
 from doccheck import output_mismatch, parse_page
 from tests import background
 from tests.paths import DOCS, MKDOCS_ENV, ROOT, UV, front_matter
+from tests.site.readers import fresh_python
 from tests.site.test_notebooks import shown
 
 # Each test starts a real server and waits for builds: part of `make test`, not `make check`.
@@ -160,7 +161,6 @@ def as_a_reader(base: str, home: str, folder: Path) -> dict:
     uninstalled again, the home page's notebook downloaded from the server, whose first
     cell installs the wheel."""
     venv = folder / "venv"
-    python = str(venv / "bin" / "python")
     # The versions of our own .venv, which uv has cached: no download.
     frozen = subprocess.run([UV, "pip", "freeze", "--python", sys.executable], capture_output=True, text=True,
                             check=True).stdout
@@ -168,9 +168,7 @@ def as_a_reader(base: str, home: str, folder: Path) -> dict:
     folder.mkdir(parents=True)
     pins.write_text("\n".join(line for line in frozen.splitlines()
                               if line and not line.startswith(("-e", "lambda-puzzle", "lambda_puzzle"))))
-    for command in ([UV, "venv", "--quiet", "--seed", "--python", sys.executable, str(venv)],
-                    [UV, "pip", "install", "--quiet", "--python", python, "-c", str(pins), "numpy", "ipykernel"]):
-        subprocess.run(command, capture_output=True, text=True, check=True)
+    python = fresh_python(venv, "-c", str(pins), "numpy", "ipykernel", pip=True)
     found: dict = {}
 
     # The command as the page shows it, with this Python: `python -m pip install numpy "<url>"`.
