@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
+from doccheck.kernel import STANDALONE, Kernel
 from tests import background
-from tests.paths import UV
+from tests.paths import ROOT, UV
 
 
 def site_wheel() -> Path:
@@ -35,3 +38,15 @@ def readers_python(folder: Path, *requirements: str, lowest: bool = False) -> st
     """A reader's Python: the site's wheel and `requirements`; with `lowest`, uv picks the
     oldest versions the wheel accepts."""
     return fresh_python(folder, *(["--resolution", "lowest"] if lowest else []), str(site_wheel()), *requirements)
+
+
+def kernel_in(python: str, folder: Path, **options: Any) -> Kernel:
+    """doccheck's kernel run by `python`, a fresh Python that has no doccheck: the kernel's
+    modules, which need the standard library alone (kernel.STANDALONE), are lent to it in
+    `folder`. The reader's packages are preloaded, as for the pages."""
+    lent = folder / "doccheck"
+    lent.mkdir(parents=True, exist_ok=True)
+    for module in STANDALONE:
+        shutil.copy(ROOT / "src" / "doccheck" / module, lent / module)
+    (lent / "__init__.py").write_text("")
+    return Kernel(["numpy", "lambda_puzzle"], python=python, env={"PYTHONPATH": str(folder)}, **options)

@@ -7,7 +7,7 @@ checked under NumPy 2 alone could show one thing and print another on their mach
 Here the wheel of the tests' build is installed into a fresh venv with uv's lowest
 resolution, which picks the oldest NumPy the wheel allows on this Python, and every
 page of both languages runs there, as a script and as a notebook, with doccheck's
-kernel module lent as in test_wheel.py. Each output block must be what it prints.
+kernel modules lent as in test_wheel.py (readers.kernel_in). Each output block must be what it prints.
 """
 
 from __future__ import annotations
@@ -22,10 +22,10 @@ import pytest
 import tomllib
 
 from doccheck import output_mismatch
-from doccheck.kernel import READINGS, STANDALONE, Kernel
+from doccheck.kernel import READINGS
 from tests import background
 from tests.paths import LANGUAGES, PAGE_NAMES, ROOT, page_of
-from tests.site.readers import readers_python
+from tests.site.readers import kernel_in, readers_python
 
 pytestmark = pytest.mark.slow  # a virtual environment and every page twice
 
@@ -49,15 +49,9 @@ def pages_under_the_oldest_numpy(config) -> dict:
         python = readers_python(folder / "venv", lowest=True)
         version = subprocess.run([python, "-c", "import numpy; print(numpy.__version__)"],
                                  capture_output=True, text=True, check=True).stdout.strip()
-        lent = folder / "lent" / "doccheck"
-        lent.mkdir(parents=True)
-        for module in STANDALONE:  # the kernel and its helpers: standard library only
-            shutil.copy(ROOT / "src" / "doccheck" / module, lent / module)
-        (lent / "__init__.py").write_text("")
         found: dict = {"version": version, "pages": {}}
         for reading in READINGS:
-            kernel = Kernel(["numpy", "lambda_puzzle"], python=python, env={"PYTHONPATH": str(lent.parent)},
-                            reading=reading)
+            kernel = kernel_in(python, folder / "lent", reading=reading)
             try:
                 for lang, name in PAGES:
                     page = page_of(lang, name)

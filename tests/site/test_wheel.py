@@ -23,9 +23,9 @@ from pathlib import Path
 import pytest
 
 from doccheck import output_mismatch, parse_page
-from doccheck.kernel import STANDALONE, Kernel
 from tests import background
-from tests.paths import DOCS, ROOT, UV, front_matter
+from tests.paths import DOCS, UV, front_matter
+from tests.site.readers import kernel_in
 from tests.site.test_notebooks import notebook_path
 
 pytestmark = pytest.mark.slow  # builds a wheel and a virtual environment
@@ -69,14 +69,9 @@ def wheel_in_a_fresh_venv(config) -> dict:
         }
 
         # The page, run there: doccheck's kernel module alone, on a path of its own.
-        lent = folder / "lent" / "doccheck"
-        lent.mkdir(parents=True)
-        for module in STANDALONE:  # the kernel and its helpers: standard library only
-            shutil.copy(ROOT / "src" / "doccheck" / module, lent / module)
-        (lent / "__init__.py").write_text("")
         _, text = front_matter((DOCS / "en" / PAGE).read_text("utf-8"))
         page = parse_page(text, f"docs/en/{PAGE}", collect=False)
-        kernel = Kernel(["numpy", "lambda_puzzle"], python=python, env={"PYTHONPATH": str(lent.parent)})
+        kernel = kernel_in(python, folder / "lent")
         try:
             results = kernel.run_page(page.path, page.runnable_blocks, page.text)
         finally:
