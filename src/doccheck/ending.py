@@ -41,7 +41,7 @@ def exit_as_python_does(namespace: dict[str, Any], capture: Capture, send: Any) 
         import gc
 
         gc.collect(1)  # the young generations: a cycle the script made, as a python's exit frees it
-    output, problem = as_shown(capture.take())
+    output, problem = as_shown(capture.take()[0])
     pending = signal.alarm(0) or signal.getitimer(signal.ITIMER_REAL)[0]
     notes = []
     if output:

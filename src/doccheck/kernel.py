@@ -76,7 +76,7 @@ from pathlib import Path
 from typing import IO, Any, Protocol
 
 from doccheck.ending import adopt_orphans, exit_as_python_does, left_running
-from doccheck.terminal import Capture, as_shown, terminal_stream
+from doccheck.terminal import Capture, as_shown, interleaved
 
 # PYTHONHASHSEED of the kernel that checks the output; the plugin runs each page
 # again under other seeds, because a reader's Python draws a new one at every start.
@@ -429,11 +429,12 @@ def _run_page(request: dict[str, Any], report_fd: int, clean_filters: list[Any],
     os.close(null)
     capture = Capture()
     sys.stdin = sys.__stdin__ = io.TextIOWrapper(io.FileIO(0, "r", closefd=False), encoding="utf-8")  # type: ignore[misc]
-    sys.stdout = sys.__stdout__ = terminal_stream(1)  # type: ignore[misc]
-    sys.stderr = sys.__stderr__ = terminal_stream(2)  # type: ignore[misc]
+    sys.stdout = sys.__stdout__ = capture.stream(1)  # type: ignore[misc]
+    sys.stderr = sys.__stderr__ = capture.stream(2)  # type: ignore[misc]
     sys.dont_write_bytecode = False  # a reader's fresh python writes __pycache__ beside a module it imports
     warnings.filters[:] = clean_filters  # type: ignore[index]  # a list at run time
     warnings._filters_mutated()  # type: ignore[attr-defined]  # forget which warnings the parent has shown
+    warned = _ShownWarnings()
     # What a reader's fresh python has: the modules it loads by itself and with their packages
     # (not the kernel's own, such as doccheck, urllib.parse or json.decoder), and only the
     # standard library and the current folder to import more from.
@@ -454,9 +455,9 @@ def _run_page(request: dict[str, Any], report_fd: int, clean_filters: list[Any],
     if request["reading"] == "notebook":
         import asyncio  # here: the script reading, and the parent, start faster without it
 
-        asyncio.run(_as_a_coroutine(lambda: _run_blocks(request, page, capture, send, notebook=True)))
+        asyncio.run(_as_a_coroutine(lambda: _run_blocks(request, page, capture, warned, send, notebook=True)))
     else:
-        namespace = _run_blocks(request, page, capture, send, notebook=False)
+        namespace = _run_blocks(request, page, capture, warned, send, notebook=False)
         exit_as_python_does(namespace, capture, send)  # what a fresh python does as it exits
     left = left_running(capture.thread)
     if left:
@@ -470,7 +471,7 @@ async def _as_a_coroutine(run: Any) -> None:
 
 
 def _run_blocks(
-    request: dict[str, Any], page: _Page, capture: Capture, send: Any, *, notebook: bool
+    request: dict[str, Any], page: _Page, capture: Capture, warned: _ShownWarnings, send: Any, *, notebook: bool
 ) -> dict[str, Any]:
     """Run the blocks, report each; the namespace they ran in."""
     module: types.ModuleType | None = None
@@ -509,9 +510,38 @@ def _run_blocks(
         if "ctypes" in sys.modules:  # C's stdio buffers what printf writes to a pipe: flush it as exit would
             with contextlib.suppress(Exception):
                 sys.modules["ctypes"].CDLL(None).fflush(None)
-        output, problem = as_shown(capture.take())
+        raw, turns = capture.take()
+        output, problem = as_shown(raw)
+        problem = problem or interleaved(turns) or warned.why()
         send({"line": line, "output": output, "error": error, "problem": problem, "displayed": displayed})
     return module.__dict__ if module is not None else {}
+
+
+class _ShownWarnings:
+    """The warnings Python shows in its own format (not those a page catches, or shows with a
+    `warnings.showwarning` of its own). No page can show one as both readers see it: python
+    names the code <stdin> (`<stdin>:2: UserWarning: careful`), Jupyter the cell's own file,
+    with the line of code under it."""
+
+    def __init__(self) -> None:
+        self.shown: list[str] = []
+        show = warnings._showwarnmsg_impl  # type: ignore[attr-defined]  # also what C code's warnings call
+
+        def noted(message: warnings.WarningMessage) -> None:
+            self.shown.append(f"{message.category.__name__}: {message.message}")
+            show(message)
+
+        warnings._showwarnmsg_impl = noted  # type: ignore[attr-defined]
+
+    def why(self) -> str | None:
+        """Why the block since the last call cannot be shown, if it showed a warning."""
+        shown, self.shown = self.shown, []
+        if not shown:
+            return None
+        return (f"it shows a warning ({shown[0]}): python prints it as <stdin>:LINE: ..., Jupyter names the "
+                "cell's own file and adds the line of code, so no output block can show both readers what "
+                "they see; avoid the warning (NumPy's: np.errstate), or catch it "
+                "(warnings.catch_warnings(record=True)) and print what matters")
 
 
 class _Script:

@@ -3,9 +3,10 @@
 A page's blocks write to file descriptors 1 and 2 (Python's streams, C code,
 subprocesses, /dev/stdout); a reader's terminal shows them interleaved, line by line,
 and acts on carriage returns and control characters. `Capture` collects both
-descriptors from one pipe, as a terminal does; `terminal_stream` is a stream as a
-terminal has it; `as_shown` turns the bytes into the text a terminal shows, and says
-when no page can show that text faithfully.
+descriptors from one pipe, as a terminal does, and notes the turns Python's stdout and
+stderr take (`Capture.stream`); `as_shown` turns the bytes into the text a terminal
+shows, and says when no page can show that text faithfully; `interleaved` says so of
+streams that take turns.
 
 Standard library only: the kernel, which imports it, is lent to fresh environments.
 """
@@ -16,6 +17,7 @@ import contextlib
 import io
 import os
 import threading
+from typing import Any
 
 CONTROL_NAMES = {"\x00": "NUL", "\x07": "BEL", "\x08": "BS", "\x0b": "VT", "\x0c": "FF", "\x1b": "ESC", "\x7f": "DEL"}
 
@@ -34,6 +36,7 @@ class Capture:
         os.dup2(write, 2)
         os.close(write)
         self._buffer = bytearray()
+        self._turns: list[int] = []  # 1 or 2: the stream Python wrote to, at each change since the last take
         self._ready = threading.Condition()
         self.thread = threading.Thread(target=self._drain, name="doccheck-capture", daemon=True)
         self.thread.start()
@@ -44,8 +47,24 @@ class Capture:
                 self._buffer += chunk
                 self._ready.notify_all()
 
-    def take(self) -> bytes:
-        """What was written since the last take."""
+    def stream(self, fd: int) -> io.TextIOWrapper:
+        """A stream on `fd` as a terminal has it: line-buffered, flushed at each newline (stdout,
+        and stderr since Python 3.9). Each write to it is noted in the turns `take` returns."""
+        turns = self._turns
+
+        class Noted(io.FileIO):
+            def write(self, data: Any) -> int:
+                if not turns or turns[-1] != fd:
+                    turns.append(fd)
+                return super().write(data)
+
+        raw = Noted(fd, "w", closefd=False)
+        return io.TextIOWrapper(io.BufferedWriter(raw), encoding="utf-8", errors="surrogateescape",
+                                line_buffering=True)
+
+    def take(self) -> tuple[bytes, list[int]]:
+        """What was written since the last take, and the turns Python's stdout (1) and stderr (2)
+        took in it (C code's and subprocesses' writes are not noted)."""
         mark = b"\x00doccheck-" + os.urandom(8).hex().encode() + b"\x00"
         with contextlib.suppress(OSError):  # a block may have closed or moved fd 1
             os.write(1, mark)
@@ -54,14 +73,23 @@ class Capture:
             end = self._buffer.find(mark)
             taken = bytes(self._buffer[: end if end >= 0 else len(self._buffer)])
             del self._buffer[: end + len(mark) if end >= 0 else len(self._buffer)]
-        return taken
+        turns, self._turns[:] = list(self._turns), []
+        return taken, turns
 
 
-def terminal_stream(fd: int) -> io.TextIOWrapper:
-    """A stream as a terminal has it: line-buffered, flushed at each newline (stdout, and stderr
-    since Python 3.9)."""
-    raw = io.FileIO(fd, "w", closefd=False)
-    return io.TextIOWrapper(io.BufferedWriter(raw), encoding="utf-8", errors="surrogateescape", line_buffering=True)
+STREAMS = {1: "stdout", 2: "stderr"}
+
+
+def interleaved(turns: list[int]) -> str | None:
+    """Why a page cannot show a block whose stdout and stderr take turns (stdout, stderr, stdout):
+    a terminal shows the lines as written; Jupyter sends each stream's text as it is flushed, so
+    a notebook may show all of stdout, then all of stderr."""
+    if len(turns) < 3:
+        return None
+    order = ", ".join(STREAMS[fd] for fd in turns[:4]) + (", ..." if len(turns) > 4 else "")
+    return (f"it writes to stdout and stderr in turn ({order}): a terminal shows the lines as written, "
+            "while Jupyter gathers each stream's text and may show it apart from the other's, so no "
+            "output block can show both readers what they see; write to one stream")
 
 
 def as_shown(raw: bytes) -> tuple[str, str | None]:

@@ -43,13 +43,15 @@ VICTIM = page("""
     print(np.array([1 / 3]), np.geterr()["divide"], np.random.rand() == 0.5488135039273248)
     print([hasattr(m, "leaked") for m in (json, lambda_puzzle, builtins, sys)])
     print("LEAKED" in os.environ, os.listdir("."), "leaked" in globals())
-    warnings.warn("shown, not raised")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.warn("recorded, not raised")
+    print(len(caught))
     '''
 
     '''output
     [0.33333333] warn False
     [False, False, False, False]
     False [] False
-    <stdin>:7: UserWarning: shown, not raised
+    1
     '''
 """)

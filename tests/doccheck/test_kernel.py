@@ -72,15 +72,28 @@ def test_no_page_sees_what_another_page_changed(kernel):
 def test_stdout_stderr_logging_and_subprocesses_interleave_as_on_a_terminal(kernel):
     assert outputs(run(kernel, """
         '''python
-        import logging, subprocess, sys
+        import logging, os, subprocess, sys
         print("one")
         print("two", file=sys.stderr)
         logging.warning("three")
         subprocess.run([sys.executable, "-c", "print('four')"], check=True)
-        sys.stdout.write("five")
-        print()
+        os.write(1, b"five\\n")
         '''
     """)) == ["one\ntwo\nWARNING:root:three\nfour\nfive\n"]
+
+
+def test_stdout_and_stderr_taking_turns_are_refused_with_what_a_terminal_shows(kernel):
+    result = only(run(kernel, """
+        '''python
+        import sys
+        print("epoch 1")
+        print("careful", file=sys.stderr)
+        print("epoch 2")
+        '''
+    """))
+    assert result.output == "epoch 1\ncareful\nepoch 2\n"  # the terminal's order, for the message
+    assert result.problem.startswith("it writes to stdout and stderr in turn (stdout, stderr, stdout): "
+                                     "a terminal shows the lines as written, while Jupyter gathers")
 
 
 def test_the_hash_seed_is_fixed(kernel):
@@ -329,11 +342,47 @@ def test_each_kernel_keeps_its_pages_in_a_folder_of_its_own_and_removes_it():
     assert not any(root.exists() for root in roots)
 
 
-def test_a_warning_reads_the_same_wherever_the_block_stands(kernel):
+def warned(results) -> list[str]:
+    """The outputs of blocks that each showed a warning, which the checker refuses."""
+    assert all(r.problem and r.problem.startswith("it shows a warning (") for r in results), results
+    return [r.output for r in results]
+
+
+def test_a_warning_is_refused_and_reads_the_same_wherever_the_block_stands(kernel):
     block = "'''python\nimport warnings\nwarnings.warn('careful')\n'''\n"
-    assert outputs(run(kernel, block)) == outputs(run(kernel, "Some text.\n\nMore.\n\n" + block)) == [
+    assert warned(run(kernel, block)) == warned(run(kernel, "Some text.\n\nMore.\n\n" + block)) == [
         "<stdin>:2: UserWarning: careful\n"
     ]
+    (result,) = run(kernel, block)
+    assert "(UserWarning: careful): python prints it as <stdin>:LINE: ..., Jupyter names the cell's" in result.problem
+
+
+def test_numpys_warnings_are_refused_and_those_a_page_catches_or_shows_itself_are_not(kernel):
+    numpy, caught, own = run(kernel, """
+        '''python
+        import numpy as np
+        print(np.exp(np.array([1000.0])))
+        '''
+
+        '''python
+        import numpy as np, warnings
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            np.exp(np.array([1000.0]))
+        print(caught[0].message)
+        with np.errstate(over="ignore"):
+            print(np.exp(np.array([1000.0])))
+        '''
+
+        '''python
+        import warnings
+        warnings.showwarning = lambda message, category, *rest: print(f"{category.__name__}: {message}")
+        warnings.warn("careful")
+        '''
+    """)
+    assert numpy.problem.startswith("it shows a warning (RuntimeWarning: overflow encountered in exp)")
+    assert "np.errstate" in numpy.problem
+    assert outputs([caught, own]) == ["overflow encountered in exp\n[inf]\n", "UserWarning: careful\n"]
 
 
 # --- Holes a hostile reading found (the second pass on the reader) ------------------
@@ -459,7 +508,7 @@ def test_a_warning_shows_again_in_the_next_notebook_cell(notebook):
         warnings.warn("careful")
         '''
     """)
-    assert first.output == second.output == "<stdin>:2: UserWarning: careful\n"
+    assert warned([first, second]) == ["<stdin>:2: UserWarning: careful\n"] * 2
 
 
 def test_a_bidirectional_control_is_refused():
@@ -508,8 +557,9 @@ def test_a_continuation_is_the_same_script_lines_and_future_imports_go_on(kernel
         print(double.__annotations__)
         '''
     """)
-    assert first.output == "<stdin>:3: UserWarning: first\n"
-    assert second.output == "<stdin>:6: UserWarning: second\n{'x': 'float', 'return': 'float'}\n"
+    assert warned([first, second]) == [
+        "<stdin>:3: UserWarning: first\n", "<stdin>:6: UserWarning: second\n{'x': 'float', 'return': 'float'}\n"
+    ]
 
 
 def test_objects_in_a_cycle_are_freed_at_exit_as_a_python_frees_them(kernel):
