@@ -62,8 +62,15 @@ check: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q -m "not browser and not node and not slow"
 
+# A second reader's Python for the real-python test: Debian 13's python3 (3.13) in a
+# Debian 13 root, made once where the machine allows it (root and debootstrap; else
+# the script says why and those tests skip, or fail in CI).
+DEBIAN13 := .readers/debian13
+$(DEBIAN13)/usr/bin/python3:
+	sh tests/site/debian13.sh $(DEBIAN13)
+
 # Everything: what CI runs.
-test: $(STAMP) $(NODE)
+test: $(STAMP) $(NODE) $(DEBIAN13)/usr/bin/python3
 	$(BIN)/ruff check --quiet .
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
@@ -100,4 +107,4 @@ lock: | $(UV)
 	$(UV) lock --upgrade
 
 clean:
-	rm -rf $(VENV) .uv site .pytest_cache .hypothesis .mypy_cache
+	rm -rf $(VENV) .uv .readers site .pytest_cache .hypothesis .mypy_cache

@@ -1,7 +1,11 @@
-"""Fresh Pythons for the slow tests: a venv holding only what a test installs."""
+"""Fresh Pythons for the slow tests: a venv holding only what a test installs, from
+make test's own Python or from a Debian 13 root's (3.13)."""
 
 from __future__ import annotations
 
+import dataclasses
+import os
+import platform
 import shutil
 import subprocess
 import sys
@@ -50,3 +54,57 @@ def kernel_in(python: str, folder: Path, **options: Any) -> Kernel:
         shutil.copy(ROOT / "src" / "doccheck" / module, lent / module)
     (lent / "__init__.py").write_text("")
     return Kernel(["numpy", "lambda_puzzle"], python=python, env={"PYTHONPATH": str(folder)}, **options)
+
+
+# A second reader's Python: Debian 13's python3 (3.13), in a root that `make test` makes
+# where the machine allows it (tests/site/debian13.sh: root and debootstrap).
+DEBIAN13 = ROOT / ".readers" / "debian13"
+CHROOT = shutil.which("chroot") or "/usr/sbin/chroot"
+
+
+def debian13_missing() -> str | None:
+    """Why the Debian 13 reader cannot run here, if it cannot."""
+    if not (DEBIAN13 / "usr" / "bin" / "python3").exists():
+        return (f"no Debian 13 root in {DEBIAN13.relative_to(ROOT)}: make test makes one where the machine "
+                "allows it (root and debootstrap; tests/site/debian13.sh says why not)")
+    if os.geteuid() != 0:
+        return "running a python in the Debian 13 root needs root (chroot)"
+    return None
+
+
+@dataclasses.dataclass(frozen=True)
+class Reader:
+    """A reader's python, started as `python -`; `root` is the folder it sees as /, for a
+    python in the Debian 13 root, which runs under chroot."""
+
+    python: str
+    root: Path | None = None
+    name: str = "a real python"  # in failure messages
+
+    def inside(self, path: Path) -> str:
+        """`path` as this python sees it."""
+        return str(path) if self.root is None else "/" + path.relative_to(self.root).as_posix()
+
+    def command(self, work: Path) -> list[str]:
+        """What starts this python reading stdin, in the folder `work`."""
+        if self.root is None:
+            return [self.python, "-"]
+        return [CHROOT, str(self.root), "/usr/bin/env", "-C", self.inside(work), self.python, "-"]
+
+
+def debian13_readers_python(folder: Path, *requirements: str) -> Reader:
+    """A reader's Python 3.13: a venv of Debian 13's python3 in `folder`, which must lie in the
+    Debian 13 root, holding the site's wheel and `requirements` (installed by our uv, for 3.13)."""
+    reader = Reader("", DEBIAN13)
+    made = subprocess.run([CHROOT, str(DEBIAN13), "python3", "-m", "venv", "--without-pip", reader.inside(folder)],
+                          capture_output=True, text=True, check=False)
+    if made.returncode:
+        raise RuntimeError(f"python3 -m venv in the Debian 13 root failed:\n{made.stderr}")
+    (packages,) = folder.glob("lib/python3.*/site-packages")
+    version = packages.parent.name.removeprefix("python")
+    command = [UV, "pip", "install", "--quiet", "--target", str(packages), "--python-version", version,
+               "--python-platform", f"{platform.machine()}-manylinux_2_28", str(site_wheel()), *requirements]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode:
+        raise RuntimeError(f"{' '.join(command)} failed:\n{done.stderr}")
+    return Reader(reader.inside(folder / "bin" / "python"), DEBIAN13, f"Debian 13's python {version}")

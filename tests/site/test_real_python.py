@@ -5,21 +5,31 @@ its ```python continuation blocks as one script, `python < block.py`. Here that 
 is not modelled but run: a fresh venv with nothing but NumPy and the wheel of the
 tests' build; for each page, one empty folder; for each block and its continuations,
 a new `python -` fed the script on stdin, its stdout and stderr a terminal (a pty, so
-both are line-buffered as a reader's are) and its hash seed drawn by python itself.
+both are line-buffered as a reader's are) of 120 columns, and its hash seed drawn by
+python itself. The fast model and Jupyter have no terminal, so a page whose output
+depends on the width (`shutil.get_terminal_size()`, argparse's help) fails here, and
+the message says so.
 What the terminal shows must be the page's output blocks, in order. `make check`'s
 kernel passes the same pages, so where this test fails and the doc tests pass, the two
 readers disagree: the failure names the page, the block and the difference.
+
+Every page is read twice so: by make test's own Python (3.11 in CI), and by Debian 13's
+python3 (3.13), run under chroot in a Debian 13 root (tests/site/readers.py), whose
+`sum` of floats, reprs and error messages are those of a newer Python.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import pty
 import select
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
+import termios
 import time
 from importlib.metadata import version
 from pathlib import Path
@@ -30,12 +40,14 @@ from doccheck import output_mismatch
 from doccheck.page import Block, Page, parse_page
 from tests import background
 from tests.paths import LANGUAGES, PAGE_NAMES, page_of
-from tests.site.readers import readers_python
+from tests.site.readers import DEBIAN13, Reader, debian13_missing, debian13_readers_python, readers_python
+from tests.tools import require
 
 pytestmark = pytest.mark.slow  # a venv and a python per block group
 
 PAGES = [(lang, name) for lang in LANGUAGES for name in PAGE_NAMES]
 TIMEOUT = 60
+COLUMNS = 120  # a reader's terminal; without one (the model, Jupyter) Python assumes 80
 
 
 def scripts(page: Page) -> list[list[Block]]:
@@ -49,14 +61,16 @@ def scripts(page: Page) -> list[list[Block]]:
     return groups
 
 
-def in_a_terminal(python: str, code: str, folder: Path) -> tuple[int | None, str]:
-    """`python -` fed `code` on stdin, in `folder`, with a pty for stdout and stderr: what the terminal shows."""
+def in_a_terminal(reader: Reader, code: str, folder: Path, columns: int = COLUMNS) -> tuple[int | None, str]:
+    """`python -` fed `code` on stdin, in `folder`, with a pty of `columns` for stdout and stderr:
+    what the terminal shows."""
     env = {key: value for key, value in os.environ.items()
            if not key.startswith(("PYTHON", "DOCCHECK", "VIRTUAL_ENV"))}
-    env.update({"TMPDIR": str(folder / "tmp"), "LANG": "C.UTF-8", "TERM": "xterm"})
+    env.update({"TMPDIR": reader.inside(folder / "tmp"), "LANG": "C.UTF-8", "TERM": "xterm"})
     master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, columns, 0, 0))
     try:
-        proc = subprocess.Popen([python, "-"], stdin=subprocess.PIPE, stdout=slave, stderr=slave,
+        proc = subprocess.Popen(reader.command(folder / "work"), stdin=subprocess.PIPE, stdout=slave, stderr=slave,
                                 cwd=folder / "work", env=env, close_fds=True)
     finally:
         os.close(slave)
@@ -86,7 +100,7 @@ def in_a_terminal(python: str, code: str, folder: Path) -> tuple[int | None, str
     return returncode, shown.decode("utf-8", "replace").replace("\r\n", "\n")
 
 
-def run_pages(python: str, root: Path, pages: dict) -> dict:
+def run_pages(reader: Reader, root: Path, pages: dict) -> dict:
     """Each page's problems, by its key in `pages`: every script of it run, in page order, in one folder."""
     found: dict = {}
     for key, page in pages.items():
@@ -96,25 +110,30 @@ def run_pages(python: str, root: Path, pages: dict) -> dict:
         problems = []
         for group in scripts(page):
             code = "".join(block.code for block in group)
-            returncode, shown = in_a_terminal(python, code, folder)
+            returncode, shown = in_a_terminal(reader, code, folder)
             expected = "".join(block.expected_output or "" for block in group)
             where = f"{page.path}:{group[0].line}"
             if returncode != 0:
-                problems.append(f"{where}: python exited with status {returncode}:\n{shown}")
+                problems.append(f"{where}: {reader.name} exited with status {returncode}:\n{shown}")
                 continue
             if output_mismatch(expected, shown, "") is None:
                 continue
+            narrow = in_a_terminal(reader, code, folder, columns=80)[1]
+            if narrow != shown:
+                problems.append(f"{where}: its output depends on the terminal's width: {reader.name} shows "
+                                f"{narrow!r} in a terminal of 80 columns and {shown!r} in one of {COLUMNS}")
+                continue
             # Which block: the first whose script, cut after it, shows other than the page.
             for end in range(1, len(group) + 1):
-                _, upto = in_a_terminal(python, "".join(block.code for block in group[:end]), folder)
+                _, upto = in_a_terminal(reader, "".join(block.code for block in group[:end]), folder)
                 mismatch = output_mismatch("".join(b.expected_output or "" for b in group[:end]), upto,
                                            f"{page.path}:{group[end - 1].output_line or group[end - 1].line}")
                 if mismatch:
-                    problems.append(f"{page.path}:{group[end - 1].line}: a real python shows something else "
+                    problems.append(f"{page.path}:{group[end - 1].line}: {reader.name} shows something else "
                                     f"than the page: {mismatch}")
                     break
             else:
-                problems.append(f"{where}: a real python shows something else than the page")
+                problems.append(f"{where}: {reader.name} shows something else than the page")
         found[key] = problems
     return found
 
@@ -123,15 +142,31 @@ def real_python(config) -> dict:
     root = Path(tempfile.mkdtemp(prefix="real-python-"))
     try:
         # NumPy as our .venv has it: uv has it cached, and the pages were checked against it.
-        python = readers_python(root / "venv", f"numpy=={version('numpy')}")
-        pages = {(lang, name): page_of(lang, name) for lang, name in PAGES}
-        return {"pages": run_pages(python, root / "pages", pages), "probe": in_a_terminal(python, PROBE, _probe(root))}
+        return read_every_page(Reader(readers_python(root / "venv", f"numpy=={version('numpy')}")), root)
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
 
+def debian13_python(config) -> dict:
+    missing = debian13_missing()
+    if missing:
+        return {"missing": missing}
+    (DEBIAN13 / "runs").mkdir(exist_ok=True)
+    root = Path(tempfile.mkdtemp(prefix="real-python-", dir=DEBIAN13 / "runs"))  # inside: the python sees it
+    try:
+        return read_every_page(debian13_readers_python(root / "venv", f"numpy=={version('numpy')}"), root)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def read_every_page(reader: Reader, root: Path) -> dict:
+    pages = {(lang, name): page_of(lang, name) for lang, name in PAGES}
+    return {"pages": run_pages(reader, root / "pages", pages), "probe": in_a_terminal(reader, PROBE, _probe(root))}
+
+
 # What shows that the runs are a real python in a terminal, with a seed of its own.
-PROBE = "import os, sys\nprint(sys.stdout.isatty(), sys.stderr.isatty(), os.environ.get('PYTHONHASHSEED'))\n"
+PROBE = ("import os, shutil, sys\nprint(sys.stdout.isatty(), sys.stderr.isatty(), os.environ.get('PYTHONHASHSEED'), "
+         "shutil.get_terminal_size().columns, sys.version_info[:2], sum([0.1] * 10))\n")
 
 
 def _probe(root: Path) -> Path:
@@ -141,7 +176,7 @@ def _probe(root: Path) -> Path:
 
 
 # Run in the background thread from the end of collection on (tests/background.py).
-BACKGROUND = {"real python": real_python}
+BACKGROUND = {"real python": real_python, "debian 13": debian13_python}
 
 
 @pytest.fixture(scope="module")
@@ -149,8 +184,19 @@ def real(site) -> dict:  # the build, with its wheel, is queued first; skips if 
     return background.result("real python")
 
 
+@pytest.fixture(scope="module")
+def debian13(site) -> dict:
+    return background.result("debian 13")
+
+
 def test_the_runs_are_a_real_python_in_a_terminal(real):
-    assert real["probe"] == (0, "True True None\n")
+    here = sys.version_info[:2]
+    assert real["probe"] == (0, f"True True None {COLUMNS} {here} {sum([0.1] * 10)}\n")
+
+
+def test_the_second_runs_are_debian_13s_python_3_13(debian13):
+    require("Debian 13 python", debian13.get("missing"))
+    assert debian13["probe"] == (0, f"True True None {COLUMNS} (3, 13) 1.0\n")  # 3.12's sum is exact
 
 
 @pytest.mark.parametrize(("lang", "name"), PAGES, ids=[f"{lang}:{name}" for lang, name in PAGES])
@@ -158,16 +204,30 @@ def test_a_real_python_shows_what_the_page_shows(real, lang, name):
     assert real["pages"][(lang, name)] == []
 
 
+@pytest.mark.parametrize(("lang", "name"), PAGES, ids=[f"{lang}:{name}" for lang, name in PAGES])
+def test_debian_13s_python_3_13_shows_what_the_page_shows(debian13, lang, name):
+    require("Debian 13 python", debian13.get("missing"))
+    assert debian13["pages"][(lang, name)] == []
+
+
 def test_a_block_whose_output_differs_is_named(tmp_path):
     text = ("```python\nx = 6\nprint(x)\n```\n\n```output\n6\n```\n\n"
             "```python continuation\nimport sys\nprint(x * 7, file=sys.stderr)\n```\n\n```output\n41\n```\n")
-    found = run_pages(sys.executable, tmp_path, {"p": parse_page(text, "p.md", collect=False)})
+    found = run_pages(Reader(sys.executable), tmp_path, {"p": parse_page(text, "p.md", collect=False)})
     (problem,) = found["p"]
     assert problem.startswith("p.md:10: a real python shows something else than the page")
     assert "-41" in problem and "+42" in problem
 
 
+def test_output_that_depends_on_the_terminals_width_is_named(tmp_path):
+    text = "```python\nimport shutil\nprint(shutil.get_terminal_size().columns)\n```\n\n```output\n80\n```\n"
+    found = run_pages(Reader(sys.executable), tmp_path, {"p": parse_page(text, "p.md", collect=False)})
+    assert found["p"] == [f"p.md:1: its output depends on the terminal's width: a real python shows '80\\n' "
+                          f"in a terminal of 80 columns and '{COLUMNS}\\n' in one of {COLUMNS}"]
+
+
 def test_a_block_that_raises_is_named(tmp_path):
-    found = run_pages(sys.executable, tmp_path, {"p": parse_page("```python\n1 / 0\n```\n", "p.md", collect=False)})
+    text = "```python\n1 / 0\n```\n"
+    found = run_pages(Reader(sys.executable), tmp_path, {"p": parse_page(text, "p.md", collect=False)})
     (problem,) = found["p"]
-    assert problem.startswith("p.md:1: python exited with status 1:") and "ZeroDivisionError" in problem
+    assert problem.startswith("p.md:1: a real python exited with status 1:") and "ZeroDivisionError" in problem
