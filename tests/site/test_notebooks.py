@@ -40,11 +40,13 @@ def notebook_path(site: Path, lang: str, name: str) -> Path:
 
 
 def shown(cell) -> str:
-    """What Jupyter shows under a code cell: its streams and displayed values, in order."""
+    """What Jupyter shows under a code cell: its streams and displayed values, in order.
+    A stream's carriage returns are shown as JupyterLab shows them: \r\n (csv's line end)
+    is a newline, and a lone \r clears the line before it."""
     parts = []
     for output in cell.outputs:
         if output.output_type == "stream":
-            parts.append(output.text)
+            parts.append(re.sub(r"^[^\n]*\r", "", re.sub(r"\r+\n", "\n", output.text), flags=re.MULTILINE))
         elif output.output_type in ("execute_result", "display_data"):
             parts.append(output.data.get("text/plain", "") + "\n")
         elif output.output_type == "error":
