@@ -152,6 +152,7 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
         f"{SETUP[lang]}\nimport importlib.util\nimport subprocess\nimport sys\n\n"
         'if importlib.util.find_spec("lambda_puzzle") is None:\n'
         f'    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "{wheel}"], check=True)\n'
+        "del importlib, subprocess, sys  # the page's own cells start with none of these names\n"
     )
     notebook = page_to_notebook(
         parse_page(markdown, page.file.src_uri, collect=False), config.site_url, _url_in(lang, "", config), setup

@@ -421,20 +421,28 @@ def _run_page(request: dict[str, Any], report_fd: int, clean_filters: list[Any],
     work.mkdir(exist_ok=True)  # one page's blocks share their folders, as a reader's session does
     scratch.mkdir(exist_ok=True)
     os.chdir(work)
-    sys.argv = [""]  # as a fresh python reading a script from stdin has it
     os.environ["TMPDIR"] = str(scratch)
     tempfile.tempdir = None  # tempfile reads TMPDIR again
+    notebook = request["reading"] == "notebook"
+    if notebook:  # as ipykernel has them: argparse's usage names ipykernel_launcher.py
+        version = f"python{sys.version_info.major}.{sys.version_info.minor}"
+        sys.argv = [os.path.join(sys.prefix, "lib", version, "site-packages", "ipykernel_launcher.py"), "-f",
+                    os.path.join(scratch, f"kernel-{os.urandom(16).hex()}.json")]
+    else:
+        sys.argv = [""]  # as a fresh python reading a script from stdin has it
     null = os.open(os.devnull, os.O_RDONLY)
     os.dup2(null, 0)
     os.close(null)
     capture = Capture()
     sys.stdin = sys.__stdin__ = io.TextIOWrapper(io.FileIO(0, "r", closefd=False), encoding="utf-8")  # type: ignore[misc]
-    sys.stdout = sys.__stdout__ = capture.stream(1)  # type: ignore[misc]
-    sys.stderr = sys.__stderr__ = capture.stream(2)  # type: ignore[misc]
+    # A terminal's streams say they are one, and encode as utf-8; Jupyter's say they are not,
+    # and name their encoding UTF-8.
+    sys.stdout = sys.__stdout__ = capture.stream(1, tty=not notebook, encoding="UTF-8" if notebook else "utf-8")  # type: ignore[misc]
+    sys.stderr = sys.__stderr__ = capture.stream(2, tty=not notebook, encoding="UTF-8" if notebook else "utf-8")  # type: ignore[misc]
     sys.dont_write_bytecode = False  # a reader's fresh python writes __pycache__ beside a module it imports
     warnings.filters[:] = clean_filters  # type: ignore[index]  # a list at run time
     warnings._filters_mutated()  # type: ignore[attr-defined]  # forget which warnings the parent has shown
-    warned = _ShownWarnings()
+    unshowable = _Unshowable()
     # What a reader's fresh python has: the modules it loads by itself and with their packages
     # (not the kernel's own, such as doccheck, urllib.parse or json.decoder), and only the
     # standard library and the current folder to import more from.
@@ -452,12 +460,12 @@ def _run_page(request: dict[str, Any], report_fd: int, clean_filters: list[Any],
         report.flush()
 
     page = _Page(request["path"], request.get("text"))
-    if request["reading"] == "notebook":
+    if notebook:
         import asyncio  # here: the script reading, and the parent, start faster without it
 
-        asyncio.run(_as_a_coroutine(lambda: _run_blocks(request, page, capture, warned, send, notebook=True)))
+        asyncio.run(_as_a_coroutine(lambda: _run_blocks(request, page, capture, unshowable, send, notebook=True)))
     else:
-        namespace = _run_blocks(request, page, capture, warned, send, notebook=False)
+        namespace = _run_blocks(request, page, capture, unshowable, send, notebook=False)
         exit_as_python_does(namespace, capture, send)  # what a fresh python does as it exits
     left = left_running(capture.thread)
     if left:
@@ -471,7 +479,7 @@ async def _as_a_coroutine(run: Any) -> None:
 
 
 def _run_blocks(
-    request: dict[str, Any], page: _Page, capture: Capture, warned: _ShownWarnings, send: Any, *, notebook: bool
+    request: dict[str, Any], page: _Page, capture: Capture, unshowable: _Unshowable, send: Any, *, notebook: bool
 ) -> dict[str, Any]:
     """Run the blocks, report each; the namespace they ran in."""
     module: types.ModuleType | None = None
@@ -482,6 +490,9 @@ def _run_blocks(
         if module is None or not (block["continuation"] or notebook):
             module = types.ModuleType("__main__")
             module.__dict__.update(__builtins__=builtins, __annotations__={})
+            if not notebook:  # as a python reading a script from stdin has them
+                module.__dict__.update(__file__=CODE_NAME, __cached__=None,
+                                       __loader__=importlib.machinery.BuiltinImporter)
             sys.modules["__main__"] = module
             raised_at = None
             script = _Script()
@@ -495,7 +506,7 @@ def _run_blocks(
             displayed = _execute(block["code"], line, module.__dict__, page, notebook, script)
         except SyntaxError as exc:
             tb = exc.__traceback__
-            if exc.filename == CODE_NAME and exc.lineno is not None and tb is not None and tb.tb_next is None:
+            if _is_a_blocks(exc.filename) and exc.lineno is not None and tb is not None and tb.tb_next is None:
                 exc.filename, exc.lineno = page.path, line + exc.lineno - script.offset  # the block does not parse
                 if exc.end_lineno is not None:
                     exc.end_lineno += line - script.offset
@@ -512,36 +523,53 @@ def _run_blocks(
                 sys.modules["ctypes"].CDLL(None).fflush(None)
         raw, turns = capture.take()
         output, problem = as_shown(raw)
-        problem = problem or interleaved(turns) or warned.why()
+        problem = problem or interleaved(turns) or unshowable.why()
         send({"line": line, "output": output, "error": error, "problem": problem, "displayed": displayed})
     return module.__dict__ if module is not None else {}
 
 
-class _ShownWarnings:
-    """The warnings Python shows in its own format (not those a page catches, or shows with a
-    `warnings.showwarning` of its own). No page can show one as both readers see it: python
-    names the code <stdin> (`<stdin>:2: UserWarning: careful`), Jupyter the cell's own file,
-    with the line of code under it."""
+class _Unshowable:
+    """What a block does that no output block can show as both readers see it.
+
+    * A warning shown in Python's own format (not one a page catches, or shows with a
+      `warnings.showwarning` of its own): python names the code <stdin>
+      (`<stdin>:2: UserWarning: careful`), Jupyter the cell's own file, with the line of
+      code under it.
+    * A call of input(): a python that reads its script from stdin has read it all, and
+      input() raises EOFError; Jupyter asks the reader to type.
+    """
 
     def __init__(self) -> None:
         self.shown: list[str] = []
+        self.asked = False
         show = warnings._showwarnmsg_impl  # type: ignore[attr-defined]  # also what C code's warnings call
+        ask = builtins.input
 
         def noted(message: warnings.WarningMessage) -> None:
             self.shown.append(f"{message.category.__name__}: {message.message}")
             show(message)
 
+        def input(prompt: object = "", /) -> str:
+            self.asked = True
+            return ask(prompt)
+
         warnings._showwarnmsg_impl = noted  # type: ignore[attr-defined]
+        builtins.input = input
 
     def why(self) -> str | None:
-        """Why the block since the last call cannot be shown, if it showed a warning."""
+        """Why the block since the last call cannot be shown, if it cannot."""
         shown, self.shown = self.shown, []
-        if not shown:
-            return None
-        return (f"it shows a warning ({shown[0]}): python prints it as <stdin>:LINE: ..., Jupyter names the "
-                "cell's own file and adds the line of code, so no output block can show both readers what "
-                "they see; avoid the warning (NumPy's: np.errstate), or catch it "
-                "(warnings.catch_warnings(record=True)) and print what matters")
+        asked, self.asked = self.asked, False
+        if asked:
+            return ("it calls input(): python, which reads the script from stdin, has read all of it, so "
+                    "input() raises EOFError, while Jupyter asks the reader to type; no output block can show "
+                    "what each reader sees, so set the value in the code")
+        if shown:
+            return (f"it shows a warning ({shown[0]}): python prints it as <stdin>:LINE: ..., Jupyter names the "
+                    "cell's own file and adds the line of code, so no output block can show both readers what "
+                    "they see; avoid the warning (NumPy's: np.errstate), or catch it "
+                    "(warnings.catch_warnings(record=True)) and print what matters")
+        return None
 
 
 class _Script:
@@ -562,14 +590,15 @@ def _execute(
     code: str, line: int, namespace: dict[str, Any], page: _Page, notebook: bool, script: _Script
 ) -> str | None:
     """Run one block; in a notebook, the repr of a bare last expression that Jupyter displays."""
-    tree = ast.parse(code, CODE_NAME) if notebook else None
+    name = _cell_name(code) if notebook else CODE_NAME
+    tree = ast.parse(code, name) if notebook else None
     last = None
     if tree is not None and tree.body and isinstance(tree.body[-1], ast.Expr) and not _ends_with_semicolon(code):
         last = ast.Expression(tree.body[-1].value)
         tree.body.pop()
     # In a script, the block's lines follow those of the blocks before it; a cell starts at 1.
     source = tree if tree is not None else "\n" * script.offset + code
-    body = compile(source, CODE_NAME, "exec", flags=script.flags, dont_inherit=True)
+    body = compile(source, name, "exec", flags=script.flags, dont_inherit=True)
     page.register(body, line - script.offset)
     script.flags |= body.co_flags & _FUTURE_FLAGS
     if not notebook:
@@ -577,10 +606,27 @@ def _execute(
     exec(body, namespace)
     if last is None:
         return None
-    expression = compile(last, CODE_NAME, "eval", flags=script.flags, dont_inherit=True)
+    expression = compile(last, name, "eval", flags=script.flags, dont_inherit=True)
     page.register(expression, line)
     value = eval(expression, namespace)
     return None if value is None else repr(value)
+
+
+def _cell_name(code: str) -> str:
+    """The file name ipykernel gives a cell's code (a folder of the kernel's in the temporary
+    directory, a number from the code), put in linecache as ipykernel does: inspect.getsource
+    finds a function's source there, and a traceback shows the cell's lines."""
+    import zlib
+
+    name = os.path.join(tempfile.gettempdir(), f"ipykernel_{os.getpid()}", f"{zlib.crc32(code.encode())}.py")
+    linecache.cache[name] = (len(code), None, code.splitlines(keepends=True), name)
+    return name
+
+
+def _is_a_blocks(filename: str | None) -> bool:
+    """Whether `filename` names a block's code, in either reading."""
+    return filename == CODE_NAME or (filename or "").startswith(
+        os.path.join(tempfile.gettempdir(), f"ipykernel_{os.getpid()}", ""))
 
 
 def _ends_with_semicolon(code: str) -> bool:

@@ -47,9 +47,11 @@ class Capture:
                 self._buffer += chunk
                 self._ready.notify_all()
 
-    def stream(self, fd: int) -> io.TextIOWrapper:
-        """A stream on `fd` as a terminal has it: line-buffered, flushed at each newline (stdout,
-        and stderr since Python 3.9). Each write to it is noted in the turns `take` returns."""
+    def stream(self, fd: int, *, tty: bool, encoding: str) -> io.TextIOWrapper:
+        """A stream on `fd` as a reader has it: line-buffered, flushed at each newline (stdout,
+        and stderr since Python 3.9); its isatty() answers `tty` (a terminal's stream is one,
+        Jupyter's is not) and it names its encoding `encoding`. Each write to it is noted in
+        the turns `take` returns."""
         turns = self._turns
 
         class Noted(io.FileIO):
@@ -58,8 +60,11 @@ class Capture:
                     turns.append(fd)
                 return super().write(data)
 
+            def isatty(self) -> bool:
+                return tty
+
         raw = Noted(fd, "w", closefd=False)
-        return io.TextIOWrapper(io.BufferedWriter(raw), encoding="utf-8", errors="surrogateescape",
+        return io.TextIOWrapper(io.BufferedWriter(raw), encoding=encoding, errors="surrogateescape",
                                 line_buffering=True)
 
     def take(self) -> tuple[bytes, list[int]]:

@@ -1,5 +1,6 @@
 """The kernel on small pages: isolation, notebook semantics, terminal output, failures."""
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -508,7 +509,9 @@ def test_a_warning_shows_again_in_the_next_notebook_cell(notebook):
         warnings.warn("careful")
         '''
     """)
-    assert warned([first, second]) == ["<stdin>:2: UserWarning: careful\n"] * 2
+    for output in warned([first, second]):  # as Jupyter shows it: the cell's own file, and the line
+        shown = r"/\S+/tmp/ipykernel_\d+/\d+\.py:2: UserWarning: careful\n  warnings\.warn\(\"careful\"\)\n"
+        assert re.fullmatch(shown, output), output
 
 
 def test_a_bidirectional_control_is_refused():
@@ -630,3 +633,59 @@ def test_a_readers_package_is_imported_as_it_was_preloaded(kernel):
         print(np.zeros(2), lambda_puzzle.numerical_gradient.__module__, "numpy" in sys.modules)
         '''
     """)) == ["False\n[0. 0.] lambda_puzzle.gradient True\n"]
+
+
+# --- Holes a fifth hostile reading found ----------------------------------------------
+
+STREAMS_AND_ARGV = """
+    '''python
+    import argparse, sys
+    print(sys.stdout.isatty(), sys.stderr.isatty(), sys.stdout.encoding)
+    print(argparse.ArgumentParser().format_usage(), end="")
+    '''
+"""
+
+
+def test_a_script_has_a_terminals_streams_and_the_argv_of_python_reading_stdin(kernel):
+    assert outputs(run(kernel, STREAMS_AND_ARGV)) == ["True True utf-8\nusage: [-h]\n"]
+
+
+def test_a_notebook_has_jupyters_streams_and_argv(notebook):
+    assert outputs(run(notebook, STREAMS_AND_ARGV)) == ["False False UTF-8\nusage: ipykernel_launcher.py [-h]\n"]
+
+
+SOURCE = """
+    '''python
+    import inspect
+    def f(x):
+        return x + 1
+    try:
+        print(__file__, inspect.getsource(f), end="")
+    except (NameError, OSError) as error:
+        print(type(error).__name__, error)
+    '''
+"""
+
+
+def test_a_script_is_named_stdin_and_its_functions_have_no_source(kernel):
+    assert outputs(run(kernel, SOURCE)) == ["OSError could not get source code\n"]
+    assert outputs(run(kernel, "'''python\nprint(__file__, __cached__)\n'''\n")) == ["<stdin> None\n"]
+
+
+def test_a_notebook_cell_has_no_file_name_and_its_functions_have_their_source(notebook):
+    assert outputs(run(notebook, SOURCE)) == ["NameError name '__file__' is not defined\n"]
+    assert outputs(run(notebook, SOURCE.replace("__file__, ", ""))) == ["def f(x):\n    return x + 1\n"]
+
+
+@pytest.mark.parametrize("reading", ["script", "notebook"])
+def test_input_is_refused_in_both_readings(kernel, notebook, reading):
+    result = only(run(kernel if reading == "script" else notebook, """
+        '''python
+        try:
+            lr = float(input("learning rate? "))
+        except EOFError:
+            lr = 0.1
+        print("lr =", lr)
+        '''
+    """))
+    assert result.problem.startswith("it calls input(): python, which reads the script from stdin, has read all")

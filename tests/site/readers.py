@@ -74,8 +74,9 @@ def debian13_missing() -> str | None:
 
 @dataclasses.dataclass(frozen=True)
 class Reader:
-    """A reader's python, started as `python -`; `root` is the folder it sees as /, for a
-    python in the Debian 13 root, which runs under chroot."""
+    """A reader's python, started as `python < block.py` (stdin a script, not a terminal);
+    `root` is the folder it sees as /, for a python in the Debian 13 root, which runs
+    under chroot."""
 
     python: str
     root: Path | None = None
@@ -86,10 +87,10 @@ class Reader:
         return str(path) if self.root is None else "/" + path.relative_to(self.root).as_posix()
 
     def command(self, work: Path) -> list[str]:
-        """What starts this python reading stdin, in the folder `work`."""
+        """What starts this python reading its script from stdin, in the folder `work`."""
         if self.root is None:
-            return [self.python, "-"]
-        return [CHROOT, str(self.root), "/usr/bin/env", "-C", self.inside(work), self.python, "-"]
+            return [self.python]
+        return [CHROOT, str(self.root), "/usr/bin/env", "-C", self.inside(work), self.python]
 
 
 def debian13_readers_python(folder: Path, *requirements: str) -> Reader:

@@ -120,4 +120,5 @@ def test_the_first_cell_installs_the_wheel_only_when_needed(site):
     notebook = json.loads(notebook_path(site, "en", "index.md").read_text("utf-8"))
     setup = notebook["cells"][0]["source"]
     assert 'if importlib.util.find_spec("lambda_puzzle") is None:' in setup
+    assert setup.splitlines()[-1].startswith("del importlib, subprocess, sys")  # the page's cells don't see them
     assert re.search(r'"http://127\.0\.0\.1:\d+/lambda-puzzle/lambda_puzzle-[\d.]+-py3-none-any\.whl"', setup)

@@ -4,11 +4,11 @@ doccheck's kernel (src/doccheck/kernel.py) models the reader who runs each block
 its ```python continuation blocks as one script, `python < block.py`. Here that reader
 is not modelled but run: a fresh venv with nothing but NumPy and the wheel of the
 tests' build; for each page, one empty folder; for each block and its continuations,
-a new `python -` fed the script on stdin, its stdout and stderr a terminal (a pty, so
-both are line-buffered as a reader's are) of 120 columns, and its hash seed drawn by
-python itself. The fast model and Jupyter have no terminal, so a page whose output
-depends on the width (`shutil.get_terminal_size()`, argparse's help) fails here, and
-the message says so.
+a new `python` fed the script on stdin (so its argv is [""], as `python < block.py`
+has it), its stdout and stderr a terminal (a pty, so both are line-buffered as a
+reader's are) of 120 columns, and its hash seed drawn by python itself. The fast
+model and Jupyter have no terminal's size, so a page whose output depends on the width
+(`shutil.get_terminal_size()`, argparse's help) fails here, and the message says so.
 What the terminal shows must be the page's output blocks, in order. `make check`'s
 kernel passes the same pages, so where this test fails and the doc tests pass, the two
 readers disagree: the failure names the page, the block and the difference.
@@ -63,7 +63,7 @@ def scripts(page: Page) -> list[list[Block]]:
 
 
 def in_a_terminal(reader: Reader, code: str, folder: Path, columns: int = COLUMNS) -> tuple[int | None, str]:
-    """`python -` fed `code` on stdin, in `folder`, with a pty of `columns` for stdout and stderr:
+    """`python` fed `code` on stdin, in `folder`, with a pty of `columns` for stdout and stderr:
     what the terminal shows."""
     env = {key: value for key, value in os.environ.items()
            if not key.startswith(("PYTHON", "DOCCHECK", "VIRTUAL_ENV"))}
