@@ -246,7 +246,7 @@ class Kernel:
 
 def serve() -> None:
     """The parent's loop: one JSON request a line on stdin, one JSON answer a line on stdout."""
-    global _FRESH, _ROOT, _PRELOADED
+    global _FRESH, _BARE, _CLOSURES, _ROOT, _PRELOADED
     _ROOT = os.environ.pop("DOCCHECK_ROOT", None)  # the pages' parent folder; no page sees the variable
     for name in sys.argv[1:]:
         importlib.import_module(name)
@@ -256,7 +256,9 @@ def serve() -> None:
         if not _is_the_readers_path(os.path.dirname(getattr(sys.modules[top], "__file__", None) or sys.base_prefix))
     ))
     probe = subprocess.run([sys.executable, "-c", _PROBE, *sys.argv[1:]], capture_output=True, text=True, check=True)
-    _FRESH = frozenset(ast.literal_eval(probe.stdout)) | {"__main__"}
+    bare, *alone, every = (frozenset(ast.literal_eval(line)) for line in probe.stdout.splitlines())
+    _FRESH, _BARE = every | {"__main__"}, bare
+    _CLOSURES = {name.partition(".")[0]: loaded - bare for name, loaded in zip(sys.argv[1:], alone, strict=True)}
     clean_filters = list(warnings.filters)
     requests, answers = sys.stdin.buffer, sys.stdout.buffer
     for raw in requests:
@@ -371,22 +373,41 @@ def _describe(status: int) -> str:
 # --- The child: one page -----------------------------------------------------------
 
 
-# Every module a fresh python has loaded once it has imported the reader's packages: a page
-# starts with those and no other (serve() asks a fresh python at start).
+# What a fresh python has loaded (serve() asks one at start): by itself (_BARE), and once it
+# has imported the reader's packages (_FRESH); each package's closure is what importing it
+# alone adds to _BARE. A script starts with _BARE, and an import of a reader's package
+# brings its closure; a notebook starts with _FRESH, as a Jupyter kernel has loaded far more.
 _FRESH: frozenset[str] = frozenset()
+_BARE: frozenset[str] = frozenset()
+_CLOSURES: dict[str, frozenset[str]] = {}
 _PRELOADED: tuple[str, ...] = ()  # the reader's packages (top-level names) the parent imported
 _ROOT: str | None = None  # Kernel.root, as the parent was given it
-_PROBE = "import sys\nfor name in sys.argv[1:]:\n    __import__(name)\nprint(sorted(sys.modules))"
+# Prints the modules of a bare python, then of one that imported each package alone (in a
+# fork), then of one that imported them all.
+_PROBE = """import os, sys
+print(sorted(sys.modules), flush=True)
+for name in sys.argv[1:]:
+    if os.fork() == 0:
+        __import__(name)
+        print(sorted(sys.modules), flush=True)
+        os._exit(0)
+    os.wait()
+for name in sys.argv[1:]:
+    __import__(name)
+print(sorted(sys.modules))"""
 
 
 class _Preloaded(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     """The reader's packages, imported once by the parent, out of sys.modules until the page
-    imports them: then each is handed over as it is, unless a module on the page's path (its
-    own folder first) has the same name, which the page then imports, as a reader's python
-    would. Their submodules stay loaded."""
+    imports them: then each is handed over as it is, with the modules its import loads
+    (`held`, in the script reading: numpy's submodules, typing, inspect...), unless a module
+    on the page's path (its own folder first) has the same name, which the page then
+    imports, as a reader's python would. A held module that the page imports by itself is
+    imported afresh."""
 
-    def __init__(self, modules: dict[str, types.ModuleType]) -> None:
+    def __init__(self, modules: dict[str, types.ModuleType], held: dict[str, types.ModuleType]) -> None:
         self.modules = modules
+        self.held = held
 
     def find_spec(self, name: str, path: Any = None, target: Any = None) -> Any:
         if path is not None or name not in self.modules:
@@ -395,6 +416,9 @@ class _Preloaded(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         shadow = importlib.machinery.PathFinder.find_spec(name, sys.path)
         if shadow is not None:
             return shadow
+        for loaded in sorted(_CLOSURES.get(name, ())):  # lambda_puzzle's has numpy's too
+            if loaded not in sys.modules and (loaded in self.held or loaded in self.modules):
+                sys.modules[loaded] = self.held.get(loaded) or self.modules.pop(loaded)
         spec = copy.copy(module.__spec__)
         assert spec is not None  # a module the parent imported has one
         spec.loader, spec.loader_state = self, module
@@ -449,9 +473,13 @@ def _run_page(request: dict[str, Any], report_fd: int, clean_filters: list[Any],
     for name in [n for n in sys.modules if n not in _FRESH]:
         del sys.modules[name]
     sys.path[:] = ["", *(entry for entry in sys.path if entry and _is_the_readers_path(entry))]
-    # A fresh python has not imported the reader's packages yet: the page imports them, and a
-    # numpy.py of its own folder comes first, as it would for a reader.
-    sys.meta_path.insert(0, _Preloaded({name: sys.modules.pop(name) for name in _PRELOADED if name in sys.modules}))
+    # A fresh python has not imported the reader's packages yet, nor what they import: the page
+    # imports them, and a numpy.py of its own folder comes first, as it would for a reader.
+    tops = {name: sys.modules.pop(name) for name in _PRELOADED if name in sys.modules}
+    # (warnings stays: _Unshowable watches it, and python loads it at a page's first warning.)
+    held = {} if notebook else {name: sys.modules.pop(name) for name in _FRESH - _BARE - {"warnings"}
+                                if name in sys.modules}
+    sys.meta_path.insert(0, _Preloaded(tops, held))
     os.environ["DOCCHECK_RUN"] = f"{os.getpid()}-{time.monotonic_ns()}"  # inherited by all it starts
     report = os.fdopen(report_fd, "w", encoding="utf-8")
 

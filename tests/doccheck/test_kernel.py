@@ -689,3 +689,22 @@ def test_input_is_refused_in_both_readings(kernel, notebook, reading):
         '''
     """))
     assert result.problem.startswith("it calls input(): python, which reads the script from stdin, has read all")
+
+
+def test_a_script_starts_with_a_bare_pythons_modules_and_numpy_brings_its_own(kernel):
+    assert outputs(run(kernel, """
+        '''python
+        import sys
+        print("typing" in sys.modules, "numpy.linalg" in sys.modules)
+        import typing
+        print("typing" in sys.modules, typing.Any)
+        import numpy as np
+        print("numpy.linalg" in sys.modules, np.linalg.norm(np.array([3.0, 4.0])))
+        '''
+
+        '''python
+        import sys
+        import lambda_puzzle
+        print("numpy" in sys.modules, "numpy.linalg" in sys.modules)
+        '''
+    """)) == ["False False\nTrue typing.Any\nTrue 5.0\n", "True True\n"]
