@@ -39,9 +39,10 @@ options, random generators, warning filters, builtins, the working directory) di
 with its child.
 
 This file holds the fork server and the child's run of a page's blocks, in both
-readings. The terminal model is in terminal.py, the end of a script (exit, what is
-left running) in ending.py; all three need the standard library alone, and are lent
-together (STANDALONE) to environments that have no doccheck.
+readings. What makes the child the reader's python (argv, streams, modules, and what
+no page can show) is in reader.py, the terminal model in terminal.py, the end of a
+script (exit, what is left running) in ending.py; all four need the standard library
+alone, and are lent together (STANDALONE) to environments that have no doccheck.
 """
 
 from __future__ import annotations
@@ -50,7 +51,6 @@ import __future__
 import ast
 import builtins
 import contextlib
-import copy
 import functools
 import importlib
 import importlib.abc
@@ -75,17 +75,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Protocol
 
+from doccheck import reader
 from doccheck.ending import adopt_orphans, exit_as_python_does, left_running
+from doccheck.reader import CODE_NAME
 from doccheck.terminal import Capture, as_shown, interleaved
 
 # PYTHONHASHSEED of the kernel that checks the output; the plugin runs each page
 # again under other seeds, because a reader's Python draws a new one at every start.
-STANDALONE = ("kernel.py", "terminal.py", "ending.py")  # what a fresh environment needs to run a Kernel
+STANDALONE = ("kernel.py", "reader.py", "terminal.py", "ending.py")  # what a fresh environment needs to run a Kernel
 HASH_SEED = "0"
 DEFAULT_TIMEOUT = 60.0
 BLAS_ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 READINGS = ("script", "notebook")
-CODE_NAME = "<stdin>"  # what a reader who pastes a block sees in warnings and tracebacks
 
 
 @dataclass
@@ -246,19 +247,9 @@ class Kernel:
 
 def serve() -> None:
     """The parent's loop: one JSON request a line on stdin, one JSON answer a line on stdout."""
-    global _FRESH, _BARE, _CLOSURES, _ROOT, _PRELOADED
+    global _ROOT
     _ROOT = os.environ.pop("DOCCHECK_ROOT", None)  # the pages' parent folder; no page sees the variable
-    for name in sys.argv[1:]:
-        importlib.import_module(name)
-    # The reader's packages among them (not the standard library's, such as asyncio for the notebook).
-    _PRELOADED = tuple(dict.fromkeys(
-        top for top in (name.partition(".")[0] for name in sys.argv[1:])
-        if not _is_the_readers_path(os.path.dirname(getattr(sys.modules[top], "__file__", None) or sys.base_prefix))
-    ))
-    probe = subprocess.run([sys.executable, "-c", _PROBE, *sys.argv[1:]], capture_output=True, text=True, check=True)
-    bare, *alone, every = (frozenset(ast.literal_eval(line)) for line in probe.stdout.splitlines())
-    _FRESH, _BARE = every | {"__main__"}, bare
-    _CLOSURES = {name.partition(".")[0]: loaded - bare for name, loaded in zip(sys.argv[1:], alone, strict=True)}
+    reader.preload(sys.argv[1:])
     clean_filters = list(warnings.filters)
     requests, answers = sys.stdin.buffer, sys.stdout.buffer
     for raw in requests:
@@ -373,69 +364,7 @@ def _describe(status: int) -> str:
 # --- The child: one page -----------------------------------------------------------
 
 
-# What a fresh python has loaded (serve() asks one at start): by itself (_BARE), and once it
-# has imported the reader's packages (_FRESH); each package's closure is what importing it
-# alone adds to _BARE. A script starts with _BARE, and an import of a reader's package
-# brings its closure; a notebook starts with _FRESH, as a Jupyter kernel has loaded far more.
-_FRESH: frozenset[str] = frozenset()
-_BARE: frozenset[str] = frozenset()
-_CLOSURES: dict[str, frozenset[str]] = {}
-_PRELOADED: tuple[str, ...] = ()  # the reader's packages (top-level names) the parent imported
 _ROOT: str | None = None  # Kernel.root, as the parent was given it
-# Prints the modules of a bare python, then of one that imported each package alone (in a
-# fork), then of one that imported them all.
-_PROBE = """import os, sys
-print(sorted(sys.modules), flush=True)
-for name in sys.argv[1:]:
-    if os.fork() == 0:
-        __import__(name)
-        print(sorted(sys.modules), flush=True)
-        os._exit(0)
-    os.wait()
-for name in sys.argv[1:]:
-    __import__(name)
-print(sorted(sys.modules))"""
-
-
-class _Preloaded(importlib.abc.MetaPathFinder, importlib.abc.Loader):
-    """The reader's packages, imported once by the parent, out of sys.modules until the page
-    imports them: then each is handed over as it is, with the modules its import loads
-    (`held`, in the script reading: numpy's submodules, typing, inspect...), unless a module
-    on the page's path (its own folder first) has the same name, which the page then
-    imports, as a reader's python would. A held module that the page imports by itself is
-    imported afresh."""
-
-    def __init__(self, modules: dict[str, types.ModuleType], held: dict[str, types.ModuleType]) -> None:
-        self.modules = modules
-        self.held = held
-
-    def find_spec(self, name: str, path: Any = None, target: Any = None) -> Any:
-        if path is not None or name not in self.modules:
-            return None
-        module = self.modules.pop(name)
-        shadow = importlib.machinery.PathFinder.find_spec(name, sys.path)
-        if shadow is not None:
-            return shadow
-        for loaded in sorted(_CLOSURES.get(name, ())):  # lambda_puzzle's has numpy's too
-            if loaded not in sys.modules and (loaded in self.held or loaded in self.modules):
-                sys.modules[loaded] = self.held.get(loaded) or self.modules.pop(loaded)
-        spec = copy.copy(module.__spec__)
-        assert spec is not None  # a module the parent imported has one
-        spec.loader, spec.loader_state = self, module
-        return spec
-
-    def create_module(self, spec: Any) -> types.ModuleType:
-        module: types.ModuleType = spec.loader_state
-        return module
-
-    def exec_module(self, module: types.ModuleType) -> None:
-        pass  # imported once already, by the parent
-
-
-def _is_the_readers_path(entry: str) -> bool:
-    """The standard library's folders: the reader's Python has its own site-packages, not ours."""
-    stdlib = (sys.base_prefix, sys.base_exec_prefix)
-    return entry.startswith(stdlib) and "site-packages" not in entry and "dist-packages" not in entry
 
 
 def _run_page(request: dict[str, Any], report_fd: int, clean_filters: list[Any], folder: str) -> None:
@@ -448,38 +377,11 @@ def _run_page(request: dict[str, Any], report_fd: int, clean_filters: list[Any],
     os.environ["TMPDIR"] = str(scratch)
     tempfile.tempdir = None  # tempfile reads TMPDIR again
     notebook = request["reading"] == "notebook"
-    if notebook:  # as ipykernel has them: argparse's usage names ipykernel_launcher.py
-        version = f"python{sys.version_info.major}.{sys.version_info.minor}"
-        sys.argv = [os.path.join(sys.prefix, "lib", version, "site-packages", "ipykernel_launcher.py"), "-f",
-                    os.path.join(scratch, f"kernel-{os.urandom(16).hex()}.json")]
-    else:
-        sys.argv = [""]  # as a fresh python reading a script from stdin has it
-    null = os.open(os.devnull, os.O_RDONLY)
+    null = os.open(os.devnull, os.O_RDONLY)  # a script has read all of stdin; Jupyter gives none
     os.dup2(null, 0)
     os.close(null)
     capture = Capture()
-    sys.stdin = sys.__stdin__ = io.TextIOWrapper(io.FileIO(0, "r", closefd=False), encoding="utf-8")  # type: ignore[misc]
-    # A terminal's streams say they are one, and encode as utf-8; Jupyter's say they are not,
-    # and name their encoding UTF-8.
-    sys.stdout = sys.__stdout__ = capture.stream(1, tty=not notebook, encoding="UTF-8" if notebook else "utf-8")  # type: ignore[misc]
-    sys.stderr = sys.__stderr__ = capture.stream(2, tty=not notebook, encoding="UTF-8" if notebook else "utf-8")  # type: ignore[misc]
-    sys.dont_write_bytecode = False  # a reader's fresh python writes __pycache__ beside a module it imports
-    warnings.filters[:] = clean_filters  # type: ignore[index]  # a list at run time
-    warnings._filters_mutated()  # type: ignore[attr-defined]  # forget which warnings the parent has shown
-    unshowable = _Unshowable()
-    # What a reader's fresh python has: the modules it loads by itself and with their packages
-    # (not the kernel's own, such as doccheck, urllib.parse or json.decoder), and only the
-    # standard library and the current folder to import more from.
-    for name in [n for n in sys.modules if n not in _FRESH]:
-        del sys.modules[name]
-    sys.path[:] = ["", *(entry for entry in sys.path if entry and _is_the_readers_path(entry))]
-    # A fresh python has not imported the reader's packages yet, nor what they import: the page
-    # imports them, and a numpy.py of its own folder comes first, as it would for a reader.
-    tops = {name: sys.modules.pop(name) for name in _PRELOADED if name in sys.modules}
-    # (warnings stays: _Unshowable watches it, and python loads it at a page's first warning.)
-    held = {} if notebook else {name: sys.modules.pop(name) for name in _FRESH - _BARE - {"warnings"}
-                                if name in sys.modules}
-    sys.meta_path.insert(0, _Preloaded(tops, held))
+    unshowable = reader.become(notebook, scratch, capture, clean_filters)
     os.environ["DOCCHECK_RUN"] = f"{os.getpid()}-{time.monotonic_ns()}"  # inherited by all it starts
     report = os.fdopen(report_fd, "w", encoding="utf-8")
 
@@ -507,7 +409,7 @@ async def _as_a_coroutine(run: Any) -> None:
 
 
 def _run_blocks(
-    request: dict[str, Any], page: _Page, capture: Capture, unshowable: _Unshowable, send: Any, *, notebook: bool
+    request: dict[str, Any], page: _Page, capture: Capture, unshowable: reader.Unshowable, send: Any, *, notebook: bool
 ) -> dict[str, Any]:
     """Run the blocks, report each; the namespace they ran in."""
     module: types.ModuleType | None = None
@@ -534,7 +436,7 @@ def _run_blocks(
             displayed = _execute(block["code"], line, module.__dict__, page, notebook, script)
         except SyntaxError as exc:
             tb = exc.__traceback__
-            if _is_a_blocks(exc.filename) and exc.lineno is not None and tb is not None and tb.tb_next is None:
+            if reader.is_a_blocks(exc.filename) and exc.lineno is not None and tb is not None and tb.tb_next is None:
                 exc.filename, exc.lineno = page.path, line + exc.lineno - script.offset  # the block does not parse
                 if exc.end_lineno is not None:
                     exc.end_lineno += line - script.offset
@@ -556,50 +458,6 @@ def _run_blocks(
     return module.__dict__ if module is not None else {}
 
 
-class _Unshowable:
-    """What a block does that no output block can show as both readers see it.
-
-    * A warning shown in Python's own format (not one a page catches, or shows with a
-      `warnings.showwarning` of its own): python names the code <stdin>
-      (`<stdin>:2: UserWarning: careful`), Jupyter the cell's own file, with the line of
-      code under it.
-    * A call of input(): a python that reads its script from stdin has read it all, and
-      input() raises EOFError; Jupyter asks the reader to type.
-    """
-
-    def __init__(self) -> None:
-        self.shown: list[str] = []
-        self.asked = False
-        show = warnings._showwarnmsg_impl  # type: ignore[attr-defined]  # also what C code's warnings call
-        ask = builtins.input
-
-        def noted(message: warnings.WarningMessage) -> None:
-            self.shown.append(f"{message.category.__name__}: {message.message}")
-            show(message)
-
-        def input(prompt: object = "", /) -> str:
-            self.asked = True
-            return ask(prompt)
-
-        warnings._showwarnmsg_impl = noted  # type: ignore[attr-defined]
-        builtins.input = input
-
-    def why(self) -> str | None:
-        """Why the block since the last call cannot be shown, if it cannot."""
-        shown, self.shown = self.shown, []
-        asked, self.asked = self.asked, False
-        if asked:
-            return ("it calls input(): python, which reads the script from stdin, has read all of it, so "
-                    "input() raises EOFError, while Jupyter asks the reader to type; no output block can show "
-                    "what each reader sees, so set the value in the code")
-        if shown:
-            return (f"it shows a warning ({shown[0]}): python prints it as <stdin>:LINE: ..., Jupyter names the "
-                    "cell's own file and adds the line of code, so no output block can show both readers what "
-                    "they see; avoid the warning (NumPy's: np.errstate), or catch it "
-                    "(warnings.catch_warnings(record=True)) and print what matters")
-        return None
-
-
 class _Script:
     """What the blocks of one script share: the lines before (numbers go on from block to
     block, as in one file) and the __future__ imports made so far."""
@@ -618,7 +476,7 @@ def _execute(
     code: str, line: int, namespace: dict[str, Any], page: _Page, notebook: bool, script: _Script
 ) -> str | None:
     """Run one block; in a notebook, the repr of a bare last expression that Jupyter displays."""
-    name = _cell_name(code) if notebook else CODE_NAME
+    name = reader.cell_name(code) if notebook else CODE_NAME
     tree = ast.parse(code, name) if notebook else None
     last = None
     if tree is not None and tree.body and isinstance(tree.body[-1], ast.Expr) and not _ends_with_semicolon(code):
@@ -638,23 +496,6 @@ def _execute(
     page.register(expression, line)
     value = eval(expression, namespace)
     return None if value is None else repr(value)
-
-
-def _cell_name(code: str) -> str:
-    """The file name ipykernel gives a cell's code (a folder of the kernel's in the temporary
-    directory, a number from the code), put in linecache as ipykernel does: inspect.getsource
-    finds a function's source there, and a traceback shows the cell's lines."""
-    import zlib
-
-    name = os.path.join(tempfile.gettempdir(), f"ipykernel_{os.getpid()}", f"{zlib.crc32(code.encode())}.py")
-    linecache.cache[name] = (len(code), None, code.splitlines(keepends=True), name)
-    return name
-
-
-def _is_a_blocks(filename: str | None) -> bool:
-    """Whether `filename` names a block's code, in either reading."""
-    return filename == CODE_NAME or (filename or "").startswith(
-        os.path.join(tempfile.gettempdir(), f"ipykernel_{os.getpid()}", ""))
 
 
 def _ends_with_semicolon(code: str) -> bool:
