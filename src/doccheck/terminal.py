@@ -17,6 +17,7 @@ import contextlib
 import io
 import os
 import threading
+import unicodedata
 from typing import Any
 
 CONTROL_NAMES = {"\x00": "NUL", "\x07": "BEL", "\x08": "BS", "\x0b": "VT", "\x0c": "FF", "\x1b": "ESC", "\x7f": "DEL"}
@@ -97,13 +98,40 @@ def interleaved(turns: list[int]) -> str | None:
             "output block can show both readers what they see; write to one stream")
 
 
+def columns(text: str) -> int | None:
+    """How many columns a terminal gives `text`, or None where terminals differ: a tab (it goes to
+    the next tab stop), a combining mark or format character, a character of East Asian
+    ambiguous width. Wide and fullwidth characters (kanji, kana) take two in every terminal."""
+    total = 0
+    for ch in text:
+        if ch == "\t" or unicodedata.category(ch) in ("Mn", "Me", "Cf"):
+            return None
+        width = unicodedata.east_asian_width(ch)
+        if width == "A":
+            return None
+        total += 2 if width in ("W", "F") else 1
+    return total
+
+
+def _after(text: str, width: int) -> str:
+    """What a terminal still shows of `text` once its first `width` columns are written over (a
+    wide character cut in two shows as a space)."""
+    used = 0
+    for i, ch in enumerate(text):
+        if used >= width:
+            return (" " if used > width else "") + text[i:]
+        used += columns(ch) or 1
+    return " " if used > width else ""
+
+
 def as_shown(raw: bytes) -> tuple[str, str | None]:
     """What a terminal shows of `raw`, and why a page cannot show it faithfully, if it cannot.
 
     A carriage return goes back to the start of the line, and what follows overwrites
-    it: a terminal and Jupyter agree on the result when the new text is at least as
-    long as the old. Bytes that are not UTF-8, and control characters a terminal acts
-    on (ESC starts a colour or cursor code), have no faithful text on a page.
+    it: a terminal and Jupyter agree on the result when the new text takes at least as
+    many columns as the old (`columns`: a kanji takes two). Bytes that are not UTF-8,
+    and control characters a terminal acts on (ESC starts a colour or cursor code), have
+    no faithful text on a page.
     """
     try:
         text = raw.decode("utf-8")
@@ -129,20 +157,21 @@ def as_shown(raw: bytes) -> tuple[str, str | None]:
     shown = []
     for line in text.split("\n"):
         result, *overwrites = line.split("\r")
-        if overwrites and any(overwrites) and (not line.isascii() or "\t" in line):
+        if overwrites and any(overwrites) and any(columns(part) is None for part in (result, *overwrites)):
             return text, (
-                f"it printed {line!r}, overwriting with a carriage return (\\r) text that has tabs or "
-                "characters that are not ASCII: how many columns those take depends on the terminal "
-                "(a Japanese character takes two), so no output block can show what the reader sees"
+                f"it printed {line!r}, overwriting with a carriage return (\\r) text that has tabs, "
+                "combining marks or characters of ambiguous width (East Asian 'A': ①, ×, Greek...): how "
+                "many columns those take depends on the terminal, so no output block can show what the "
+                "reader sees"
             )
         for new in overwrites:
             if not new:
                 continue
-            if len(new) < len(result):
+            if columns(new) < columns(result):  # type: ignore[operator]  # neither is None here
                 return text, (
                     f"it printed {new!r} over {result!r} with a carriage return (\\r): a terminal keeps the "
-                    f"rest of the longer text ({(new + result[len(new):])!r}), Jupyter does not; pad the "
-                    "shorter text with spaces"
+                    f"rest of the longer text ({(new + _after(result, columns(new) or 0))!r}), Jupyter does "
+                    "not; pad the shorter text with spaces"
                 )
             result = new
         shown.append(result)

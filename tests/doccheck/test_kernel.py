@@ -442,11 +442,23 @@ def test_a_commented_semicolon_still_silences_the_notebook(notebook):
     assert (silenced.displayed, shown.displayed) == (None, "42")
 
 
-@pytest.mark.parametrize("raw", ["日本語\rabcd\n".encode(), b"\tX\rYY\n", "ab\re\u0301\n".encode()])
+@pytest.mark.parametrize("raw", ["①②\rabcd\n".encode(), b"\tX\rYY\n", "ab\re\u0301\n".encode()])
 def test_an_overwrite_whose_width_depends_on_the_terminal_is_refused(raw):
     from doccheck.terminal import as_shown
 
     assert "how many columns those take depends on the terminal" in as_shown(raw)[1]
+
+
+def test_kanji_take_two_columns_in_every_terminal_so_an_overwrite_of_them_is_shown():
+    from doccheck.terminal import as_shown
+
+    assert as_shown("学習中 1/3\r学習中 2/3\r学習中 3/3\n".encode()) == ("学習中 3/3\n", None)
+    assert as_shown("ab\r学\n".encode()) == ("学\n", None)  # two columns over two
+    _, why = as_shown("日本語\rabcd\n".encode())  # four columns over six: a terminal keeps '語'
+    assert why is not None and why.startswith("it printed 'abcd' over '日本語' with a carriage return (\\r): "
+                                              "a terminal keeps the rest of the longer text ('abcd語')")
+    _, why = as_shown("日本語\rabc\n".encode())  # three columns: 本 is cut in two
+    assert "('abc 語')" in why
 
 
 def test_the_time_zone_differs_between_the_seed_kernels():

@@ -81,6 +81,7 @@ class Reader:
     python: str
     root: Path | None = None
     name: str = "a real python"  # in failure messages
+    env: tuple[tuple[str, str], ...] = ()  # set for every run
 
     def inside(self, path: Path) -> str:
         """`path` as this python sees it."""
@@ -94,8 +95,11 @@ class Reader:
 
 
 def debian13_readers_python(folder: Path, *requirements: str) -> Reader:
-    """A reader's Python 3.13: a venv of Debian 13's python3 in `folder`, which must lie in the
-    Debian 13 root, holding the site's wheel and `requirements` (installed by our uv, for 3.13)."""
+    """A reader's Python 3.13 on another CPU: a venv of Debian 13's python3 in `folder`, which
+    must lie in the Debian 13 root, holding the site's wheel and `requirements` (installed by
+    our uv, for 3.13). Its NumPy runs without the widest SIMD code this machine has (AVX-512
+    where there is some, else AVX2), as on a reader's older or smaller CPU: np.exp, sum and
+    others may round differently there in the last digit."""
     reader = Reader("", DEBIAN13)
     made = subprocess.run([CHROOT, str(DEBIAN13), "python3", "-m", "venv", "--without-pip", reader.inside(folder)],
                           capture_output=True, text=True, check=False)
@@ -108,4 +112,16 @@ def debian13_readers_python(folder: Path, *requirements: str) -> Reader:
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode:
         raise RuntimeError(f"{' '.join(command)} failed:\n{done.stderr}")
-    return Reader(reader.inside(folder / "bin" / "python"), DEBIAN13, f"Debian 13's python {version}")
+    python = reader.inside(folder / "bin" / "python")
+    probe = subprocess.run([CHROOT, str(DEBIAN13), python, "-c", CPU_PROBE], capture_output=True, text=True, check=True)
+    available = probe.stdout.split()
+    wider = [feature for feature in available if feature != "X86_V3"]  # above AVX2
+    off = " ".join(wider or available)
+    name = f"Debian 13's python {version}" + (f" (NumPy without {off})" if off else "")
+    return Reader(python, DEBIAN13, name, (("NPY_DISABLE_CPU_FEATURES", off),))
+
+
+# The SIMD features NumPy dispatches to on this machine (NumPy 2: X86_V3 is AVX2, X86_V4
+# and AVX512_* are AVX-512), widest last.
+CPU_PROBE = """from numpy._core._multiarray_umath import __cpu_dispatch__, __cpu_features__
+print(*(feature for feature in __cpu_dispatch__ if __cpu_features__.get(feature)))"""
