@@ -35,6 +35,29 @@ from doccheck.terminal import Capture
 
 CODE_NAME = "<stdin>"  # a script's name, as python reading it from stdin gives it, in warnings and tracebacks
 
+# What a fresh python has loaded (`preload` asks one, in the clean parent): by itself
+# (BARE), and once it has imported the reader's packages (FRESH); each package's closure
+# is what importing it alone adds to BARE. A script starts with BARE, and an import of a
+# reader's package brings its closure; a notebook starts with FRESH, as a Jupyter kernel
+# has loaded far more.
+FRESH: frozenset[str] = frozenset()
+BARE: frozenset[str] = frozenset()
+CLOSURES: dict[str, frozenset[str]] = {}
+PRELOADED: tuple[str, ...] = ()  # the reader's packages (top-level names) the parent imported
+# Prints the modules of a bare python, then of one that imported each package alone (in a
+# fork), then of one that imported them all.
+_PROBE = """import os, sys
+print(sorted(sys.modules), flush=True)
+for name in sys.argv[1:]:
+    if os.fork() == 0:
+        __import__(name)
+        print(sorted(sys.modules), flush=True)
+        os._exit(0)
+    os.wait()
+for name in sys.argv[1:]:
+    __import__(name)
+print(sorted(sys.modules))"""
+
 
 def preload(names: list[str]) -> None:
     """Import the reader's packages `names` once, in the clean parent, and learn what a
@@ -86,29 +109,6 @@ def become(notebook: bool, scratch: Path, capture: Capture, clean_filters: list[
                                 if name in sys.modules}
     sys.meta_path.insert(0, Preloaded(tops, held))
     return unshowable
-
-
-# What a fresh python has loaded (`preload` asks one, in the clean parent): by itself (BARE), and once it
-# has imported the reader's packages (FRESH); each package's closure is what importing it
-# alone adds to BARE. A script starts with BARE, and an import of a reader's package
-# brings its closure; a notebook starts with FRESH, as a Jupyter kernel has loaded far more.
-FRESH: frozenset[str] = frozenset()
-BARE: frozenset[str] = frozenset()
-CLOSURES: dict[str, frozenset[str]] = {}
-PRELOADED: tuple[str, ...] = ()  # the reader's packages (top-level names) the parent imported
-# Prints the modules of a bare python, then of one that imported each package alone (in a
-# fork), then of one that imported them all.
-_PROBE = """import os, sys
-print(sorted(sys.modules), flush=True)
-for name in sys.argv[1:]:
-    if os.fork() == 0:
-        __import__(name)
-        print(sorted(sys.modules), flush=True)
-        os._exit(0)
-    os.wait()
-for name in sys.argv[1:]:
-    __import__(name)
-print(sorted(sys.modules))"""
 
 
 class Preloaded(importlib.abc.MetaPathFinder, importlib.abc.Loader):
