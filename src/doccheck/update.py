@@ -22,6 +22,14 @@ from doccheck.kernel import BlockResult
 from doccheck.page import OUTPUT_LANG, Page
 
 _INDENT = re.compile(r"^[ \t]*")
+_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
+
+
+def _fence_around(body: list[str], current: str = "```") -> str:
+    """The fence for an output block holding `body`: `current`, made longer than any line of the
+    body that would close it (a printed ``` needs a fence of four)."""
+    runs = [len(m[1]) for line in body if (m := _FENCE.match(line)) and m[1][0] == current[0]]
+    return current[0] * max(len(current), max(runs, default=0) + 1)
 
 
 @dataclass
@@ -76,14 +84,23 @@ def updated(page: Page, results: list[BlockResult]) -> Update:
             if shown.code == printed:
                 continue
             if printed:
-                edits.append((shown.line, shown.end - 2, body, shown.line, "replaced"))
+                opening = lines[shown.line - 1]
+                current = _FENCE.match(opening)[1]  # type: ignore[index]  # an output block's opening fence
+                fence = _fence_around(body, current)
+                if fence == current:
+                    edits.append((shown.line, shown.end - 2, body, shown.line, "replaced"))
+                else:  # the fences too: the new output holds a line that would close the old one
+                    edits.append((shown.line - 1, shown.end - 1, [opening.replace(current, fence, 1), *body,
+                                                                   lines[shown.end - 2].replace(current, fence, 1)],
+                                  shown.line, "replaced"))
                 stale += _stale_quotes(page, shown.code, printed, shown.line)
             else:  # the block prints nothing now: the output block and the blank line before it go
                 start = shown.line - 2 if shown.line >= 2 and not lines[shown.line - 2].strip() else shown.line - 1
                 edits.append((start, shown.end - 1, [], shown.line, "removed"))
         elif printed:
             after = block.end - 1  # the line right after the block's closing fence
-            edits.append((after, after, ["", f"{indent}```{OUTPUT_LANG}", *body, f"{indent}```"],
+            fence = _fence_around(body)
+            edits.append((after, after, ["", f"{indent}{fence}{OUTPUT_LANG}", *body, f"{indent}{fence}"],
                           block.line, "added"))
     for start, end, new, *_ in sorted(edits, reverse=True):
         lines[start:end] = new

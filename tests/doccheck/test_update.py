@@ -162,3 +162,14 @@ def test_prose_that_still_quotes_a_replaced_value_is_named(kernel):
     assert update.changes == ["p.md:10: output block replaced"]
     assert update.stale == ["p.md:1: still quotes 108, which the output block at line 10 no longer prints",
                             "p.md:3: still quotes 108, which the output block at line 10 no longer prints"]
+
+
+def test_output_that_holds_a_fence_gets_a_longer_fence_and_then_passes(kernel):
+    code = "'''python\nprint('```python')\nprint('x = 1')\nprint('```')\n'''\n"
+    printed = "```python\nx = 1\n```\n"
+    added = update(kernel, code)
+    assert added.text == page(code) + "\n````output\n" + printed + "````\n"
+    assert update(kernel, code + "\n'''output\nold\n'''\n").text == added.text  # replaced: the fences too
+    again = parse_page(added.text, Path("page.md"))
+    (result,) = kernel.run_page(again.path, again.runnable_blocks, again.text)
+    assert again.runnable_blocks[0].expected_output == result.output == printed
