@@ -420,7 +420,9 @@ def _run_blocks(
         if module is None or not (block["continuation"] or notebook):
             module = types.ModuleType("__main__")
             module.__dict__.update(__builtins__=builtins, __annotations__={})
-            if not notebook:  # as a python reading a script from stdin has them
+            if notebook:  # IPython's names: In, Out, _i, exit, get_ipython...
+                shell = reader.Shell(module.__dict__)
+            else:  # as a python reading a script from stdin has them
                 module.__dict__.update(__file__=CODE_NAME, __cached__=None,
                                        __loader__=importlib.machinery.BuiltinImporter)
             sys.modules["__main__"] = module
@@ -432,6 +434,7 @@ def _run_blocks(
         error = displayed = None
         if notebook:  # Jupyter names each cell's code apart: a warning shows again in the next cell
             module.__dict__.pop("__warningregistry__", None)
+            shell.before(block["code"])
         try:
             displayed = _execute(block["code"], line, module.__dict__, page, notebook, script)
         except SyntaxError as exc:

@@ -86,11 +86,9 @@ def become(notebook: bool, scratch: Path, capture: Capture, clean_filters: list[
     else:
         sys.argv = [""]  # as a fresh python reading a script from stdin has it
     sys.stdin = sys.__stdin__ = io.TextIOWrapper(io.FileIO(0, "r", closefd=False), encoding="utf-8")  # type: ignore[misc]
-    # A terminal's streams say they are one, and encode as utf-8; Jupyter's say they are not,
-    # and name their encoding UTF-8.
-    encoding = "UTF-8" if notebook else "utf-8"
-    sys.stdout = sys.__stdout__ = capture.stream(1, tty=not notebook, encoding=encoding)  # type: ignore[misc]
-    sys.stderr = sys.__stderr__ = capture.stream(2, tty=not notebook, encoding=encoding)  # type: ignore[misc]
+    # A terminal's streams, or Jupyter's (terminal.Capture.stream).
+    sys.stdout = sys.__stdout__ = capture.stream(1, jupyter=notebook)  # type: ignore[misc]
+    sys.stderr = sys.__stderr__ = capture.stream(2, jupyter=notebook)  # type: ignore[misc]
     sys.dont_write_bytecode = False  # a reader's fresh python writes __pycache__ beside a module it imports
     warnings.filters[:] = clean_filters  # type: ignore[index]  # a list at run time
     warnings._filters_mutated()  # type: ignore[attr-defined]  # forget which warnings the parent has shown
@@ -195,6 +193,50 @@ class Unshowable:
                     "they see; avoid the warning (NumPy's: np.errstate), or catch it "
                     "(warnings.catch_warnings(record=True)) and print what matters")
         return None
+
+
+class Shell:
+    """What IPython keeps in a notebook's namespace: its __doc__, In and Out, the sources of the
+    cells before (_i, _ii, _iii: IPython sets them before each cell, over a loop variable of the
+    page's own), exit, quit, get_ipython and its own open. The first cell of the page's notebook
+    installs the wheel, so the page's first block is the second cell."""
+
+    DOC = "Automatically created module for IPython interactive environment"
+
+    def __init__(self, namespace: dict[str, Any]) -> None:
+        self.namespace = namespace
+        self.inputs = ["", "# the notebook's first cell, which installs lambda_puzzle"]
+        namespace.update(
+            __doc__=self.DOC, __builtin__=builtins, In=self.inputs, _ih=self.inputs, Out={}, _oh={},
+            _dh=[os.getcwd()], _i="", _ii="", _iii="", _i1=self.inputs[1], _="", __="", ___="",
+            exit=_Exit(), quit=_Exit(), get_ipython=_get_ipython, open=_open,
+        )
+
+    def before(self, code: str) -> None:
+        """What IPython sets as a cell starts: the cell before is _i, its own source _iN."""
+        before = ["", "", *self.inputs]  # from IPython's own record, whatever the page bound to _i
+        self.namespace.update({"_i": before[-1], "_ii": before[-2], "_iii": before[-3], f"_i{len(self.inputs)}": code})
+        self.inputs.append(code)
+
+
+class _Exit:
+    """IPython's exit and quit: calling one in a notebook asks the kernel to stop."""
+
+    def __call__(self) -> None:
+        raise SystemExit
+
+
+def _get_ipython() -> Any:
+    raise NotImplementedError("get_ipython(): the checker's notebook reading has no IPython shell "
+                              "(make test runs the notebook in a real Jupyter kernel)")
+
+
+def _open(file: Any, *args: Any, **kwargs: Any) -> Any:
+    """IPython's open: the kernel's own stdin, stdout and stderr are refused."""
+    if file in (0, 1, 2):
+        raise ValueError(f"IPython won't let you open fd={file} by default as it is likely to crash IPython. "
+                         "If you know what you are doing, you can use builtins' open.")
+    return builtins.open(file, *args, **kwargs)
 
 
 def cell_name(code: str) -> str:

@@ -48,10 +48,11 @@ class Capture:
                 self._buffer += chunk
                 self._ready.notify_all()
 
-    def stream(self, fd: int, *, tty: bool, encoding: str) -> io.TextIOWrapper:
+    def stream(self, fd: int, *, jupyter: bool) -> io.TextIOWrapper:
         """A stream on `fd` as a reader has it: line-buffered, flushed at each newline (stdout,
-        and stderr since Python 3.9); its isatty() answers `tty` (a terminal's stream is one,
-        Jupyter's is not) and it names its encoding `encoding`. Each write to it is noted in
+        and stderr since Python 3.9). A terminal's says it is one (isatty) and encodes as
+        utf-8; with `jupyter`, it is as ipykernel's OutStream: not a terminal, its encoding
+        named UTF-8, with no binary buffer and no reconfigure. Each write to it is noted in
         the turns `take` returns."""
         turns = self._turns
 
@@ -62,11 +63,12 @@ class Capture:
                 return super().write(data)
 
             def isatty(self) -> bool:
-                return tty
+                return not jupyter
 
         raw = Noted(fd, "w", closefd=False)
-        return io.TextIOWrapper(io.BufferedWriter(raw), encoding=encoding, errors="surrogateescape",
-                                line_buffering=True)
+        kind = _OutStream if jupyter else io.TextIOWrapper
+        return kind(io.BufferedWriter(raw), encoding="UTF-8" if jupyter else "utf-8", errors="surrogateescape",
+                    line_buffering=True)
 
     def take(self) -> tuple[bytes, list[int]]:
         """What was written since the last take, and the turns Python's stdout (1) and stderr (2)
@@ -81,6 +83,19 @@ class Capture:
             del self._buffer[: end + len(mark) if end >= 0 else len(self._buffer)]
         turns, self._turns[:] = list(self._turns), []
         return taken, turns
+
+
+class _OutStream(io.TextIOWrapper):
+    """A stream as a Jupyter kernel has it (ipykernel's OutStream): no binary buffer under it,
+    and no reconfigure."""
+
+    @property
+    def buffer(self) -> Any:
+        raise AttributeError("'OutStream' object has no attribute 'buffer'")
+
+    @property
+    def reconfigure(self) -> Any:
+        raise AttributeError("'OutStream' object has no attribute 'reconfigure'")
 
 
 STREAMS = {1: "stdout", 2: "stderr"}

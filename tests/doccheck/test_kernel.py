@@ -720,3 +720,42 @@ def test_a_script_starts_with_a_bare_pythons_modules_and_numpy_brings_its_own(ke
         print("numpy" in sys.modules, "numpy.linalg" in sys.modules)
         '''
     """)) == ["False False\nTrue typing.Any\nTrue 5.0\n", "True True\n"]
+
+
+# --- Holes a sixth hostile reading found ------------------------------------------------
+
+
+def test_a_notebook_has_ipythons_names_and_sets_i_before_each_cell(notebook):
+    first, second = outputs(run(notebook, """
+        '''python
+        for _i in range(3):
+            pass
+        print(sorted(name for name in dir() if not name.startswith("_")), __doc__)
+        '''
+
+        '''python
+        print(_i.splitlines()[0], _ii.startswith("# the notebook's first cell"))
+        '''
+    """))
+    assert first == ("['In', 'Out', 'exit', 'get_ipython', 'open', 'quit'] "
+                     "Automatically created module for IPython interactive environment\n")
+    assert second == "for _i in range(3): True\n"
+
+
+def test_a_script_has_none_of_ipythons_names(kernel):
+    assert outputs(run(kernel, """
+        '''python
+        print(sorted(name for name in dir() if not name.startswith("_")), __doc__)
+        '''
+    """)) == ["[] None\n"]
+
+
+def test_a_notebooks_stdout_is_jupyters_without_a_buffer_or_reconfigure(notebook, kernel):
+    text = """
+        '''python
+        import sys
+        print(hasattr(sys.stdout, "buffer"), hasattr(sys.stdout, "reconfigure"))
+        '''
+    """
+    assert outputs(run(notebook, text)) == ["False False\n"]
+    assert outputs(run(kernel, text)) == ["True True\n"]
