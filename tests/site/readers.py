@@ -82,6 +82,8 @@ class Reader:
     root: Path | None = None
     name: str = "a real python"  # in failure messages
     env: tuple[tuple[str, str], ...] = ()  # set for every run
+    # In the Debian 13 root, an ordinary user's: nobody, with a desktop account's umask (002).
+    unprivileged: bool = False
 
     def inside(self, path: Path) -> str:
         """`path` as this python sees it."""
@@ -91,7 +93,10 @@ class Reader:
         """What starts this python reading its script from stdin, in the folder `work`."""
         if self.root is None:
             return [self.python]
-        return [CHROOT, str(self.root), "/usr/bin/env", "-C", self.inside(work), self.python]
+        user = ["--userspec=65534:65534"] if self.unprivileged else []
+        umask = "umask 002 && " if self.unprivileged else ""
+        return [CHROOT, *user, str(self.root), "/bin/sh", "-c", umask + 'cd "$0" && exec "$1"',
+                self.inside(work), self.python]
 
 
 def debian13_readers_python(folder: Path, *requirements: str) -> Reader:
@@ -99,7 +104,9 @@ def debian13_readers_python(folder: Path, *requirements: str) -> Reader:
     must lie in the Debian 13 root, holding the site's wheel and `requirements` (installed by
     our uv, for 3.13). Its NumPy runs without the widest SIMD code this machine has (AVX-512
     where there is some, else AVX2), as on a reader's older or smaller CPU: np.exp, sum and
-    others may round differently there in the last digit."""
+    others may round differently there in the last digit. It runs as an ordinary user
+    (nobody, umask 002: a file's mode, a read-only file), and sees 8 CPUs
+    (PYTHON_CPU_COUNT), where the first reader sees this machine's."""
     reader = Reader("", DEBIAN13)
     made = subprocess.run([CHROOT, str(DEBIAN13), "python3", "-m", "venv", "--without-pip", reader.inside(folder)],
                           capture_output=True, text=True, check=False)
@@ -117,8 +124,9 @@ def debian13_readers_python(folder: Path, *requirements: str) -> Reader:
     available = probe.stdout.split()
     wider = [feature for feature in available if feature != "X86_V3"]  # above AVX2
     off = " ".join(wider or available)
-    name = f"Debian 13's python {version}" + (f" (NumPy without {off})" if off else "")
-    return Reader(python, DEBIAN13, name, (("NPY_DISABLE_CPU_FEATURES", off),))
+    name = f"Debian 13's python {version}, as nobody" + (f", NumPy without {off}" if off else "")
+    return Reader(python, DEBIAN13, name, (("NPY_DISABLE_CPU_FEATURES", off), ("PYTHON_CPU_COUNT", "8")),
+                  unprivileged=True)
 
 
 # The SIMD features NumPy dispatches to on this machine (NumPy 2: X86_V3 is AVX2, X86_V4

@@ -107,9 +107,7 @@ def run_pages(reader: Reader, root: Path, pages: dict) -> dict:
     """Each page's problems, by its key in `pages`: every script of it run, in page order, in one folder."""
     found: dict = {}
     for key, page in pages.items():
-        folder = root / str(len(found))
-        (folder / "work").mkdir(parents=True)
-        (folder / "tmp").mkdir()
+        folder = _folder(reader, root / str(len(found)))
         problems = []
         for group in scripts(page):
             code = "".join(block.code for block in group)
@@ -121,10 +119,12 @@ def run_pages(reader: Reader, root: Path, pages: dict) -> dict:
                 continue
             if output_mismatch(expected, shown, "") is None:
                 continue
+            # Run again at both widths: what the first run left in the folder is there for both.
+            wide = in_a_terminal(reader, code, folder)[1]
             narrow = in_a_terminal(reader, code, folder, columns=80)[1]
-            if narrow != shown:
+            if narrow != wide:
                 problems.append(f"{where}: its output depends on the terminal's width: {reader.name} shows "
-                                f"{narrow!r} in a terminal of 80 columns and {shown!r} in one of {COLUMNS}")
+                                f"{narrow!r} in a terminal of 80 columns and {wide!r} in one of {COLUMNS}")
                 continue
             # Block by block: the script cut after each block shows what the blocks so far print, so
             # each block's own output is what it adds. Compared block by block, as the page shows
@@ -170,6 +170,7 @@ def debian13_python(config) -> dict:
         return {"missing": missing}
     (DEBIAN13 / "runs").mkdir(exist_ok=True)
     root = Path(tempfile.mkdtemp(prefix="real-python-", dir=DEBIAN13 / "runs"))  # inside: the python sees it
+    root.chmod(0o755)  # the reader, nobody, goes through it
     try:
         return read_every_page(debian13_readers_python(root / "venv", f"numpy=={version('numpy')}"), root)
     finally:
@@ -184,13 +185,21 @@ def read_every_page(reader: Reader, root: Path) -> dict:
 
 # What shows that the runs are a real python in a terminal, with a seed of its own.
 PROBE = ("import os, shutil, sys\nprint(sys.stdout.isatty(), sys.stderr.isatty(), os.environ.get('PYTHONHASHSEED'), "
-         "shutil.get_terminal_size().columns, sys.version_info[:2], sum([0.1] * 10))\n")
+         "shutil.get_terminal_size().columns, sys.version_info[:2], sum([0.1] * 10))\n"
+         "print(os.getuid() == 0, oct(os.umask(0)), os.cpu_count())\n")
 
 
 def _probe(root: Path) -> Path:
-    (root / "probe" / "work").mkdir(parents=True)
-    (root / "probe" / "tmp").mkdir()
-    return root / "probe"
+    return _folder(None, root / "probe")
+
+
+def _folder(reader: Reader | None, folder: Path) -> Path:
+    """A page's empty folder, with its work and tmp folders: writable by `reader`."""
+    for inner in (folder / "work", folder / "tmp"):
+        inner.mkdir(parents=True)
+        if reader is not None and reader.unprivileged:
+            inner.chmod(0o777)
+    return folder
 
 
 # Run in the background thread from the end of collection on (tests/background.py).
@@ -208,14 +217,17 @@ def debian13(site) -> dict:
 
 
 def test_the_runs_are_a_real_python_in_a_terminal(real):
-    here = sys.version_info[:2]
-    assert real["probe"] == (0, f"True True None {COLUMNS} {here} {sum([0.1] * 10)}\n")
+    returncode, shown = real["probe"]
+    terminal, user = shown.splitlines()
+    assert (returncode, terminal) == (0, f"True True None {COLUMNS} {sys.version_info[:2]} {sum([0.1] * 10)}")
+    assert user.endswith(f" {os.cpu_count()}")  # this machine's CPUs, where the Debian 13 reader sees 8
 
 
 def test_the_second_runs_are_debian_13s_python_3_13_on_another_cpu_path(debian13):
     require("Debian 13 python", debian13.get("missing"))
-    assert debian13["probe"] == (0, f"True True None {COLUMNS} (3, 13) 1.0\n")  # 3.12's sum is exact
-    assert "(NumPy without " in debian13["name"]  # AVX-512 (or AVX2) switched off: another rounding
+    # 3.12's sum is exact; an ordinary user, with a desktop's umask, on 8 CPUs
+    assert debian13["probe"] == (0, f"True True None {COLUMNS} (3, 13) 1.0\nFalse 0o2 8\n")
+    assert ", NumPy without " in debian13["name"]  # AVX-512 (or AVX2) switched off: another rounding
 
 
 @pytest.mark.parametrize(("lang", "name"), PAGES, ids=[f"{lang}:{name}" for lang, name in PAGES])
