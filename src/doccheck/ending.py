@@ -41,6 +41,10 @@ def exit_as_python_does(namespace: dict[str, Any], capture: Capture, send: Any) 
         import gc
 
         gc.collect(1)  # the young generations: a cycle the script made, as a python's exit frees it
+    tracker = sys.modules.get("multiprocessing.resource_tracker")
+    if tracker is not None:  # python's exit closes the tracker's pipe: it ends, and warns of what leaked
+        with contextlib.suppress(Exception):
+            tracker._resource_tracker._stop()
     output, problem = as_shown(capture.take()[0])
     pending = signal.alarm(0) or signal.getitimer(signal.ITIMER_REAL)[0]
     notes = []
@@ -72,7 +76,11 @@ def left_running(capture_thread: threading.Thread) -> str | None:
             "that starts them"
         )
     children = []
-    for pid in set(_children()) | set(_group()) | set(_marked()):
+    # multiprocessing's resource tracker lives as long as the python that started it, and prints
+    # only as that python ends (a script has stopped it by now): a notebook's stays, as in Jupyter.
+    tracker = sys.modules.get("multiprocessing.resource_tracker")
+    quiet = {getattr(getattr(tracker, "_resource_tracker", None), "_pid", None)}
+    for pid in (set(_children()) | set(_group()) | set(_marked())) - quiet:
         try:
             state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
             command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()

@@ -759,3 +759,32 @@ def test_a_notebooks_stdout_is_jupyters_without_a_buffer_or_reconfigure(notebook
     """
     assert outputs(run(notebook, text)) == ["False False\n"]
     assert outputs(run(kernel, text)) == ["True True\n"]
+
+
+# --- Holes a seventh hostile reading found ----------------------------------------------
+
+SHARED_MEMORY = """
+    '''python
+    import numpy as np
+    from multiprocessing.shared_memory import SharedMemory
+    shm = SharedMemory(create=True, size=24)
+    a = np.ndarray((3,), dtype=np.float64, buffer=shm.buf)
+    a[:] = [1.0, 2.0, 3.0]
+    print(a.sum())
+    del a
+    shm.close()
+    {unlink}
+    '''
+"""
+
+
+@pytest.mark.parametrize("reading", ["script", "notebook"])
+def test_multiprocessings_resource_tracker_is_not_left_running(kernel, notebook, reading):
+    page = SHARED_MEMORY.format(unlink="shm.unlink()")
+    assert outputs(run(kernel if reading == "script" else notebook, page)) == ["6.0\n"]
+
+
+def test_what_the_resource_tracker_says_at_exit_is_seen(kernel):
+    result = only(run(kernel, SHARED_MEMORY.format(unlink="pass")))
+    assert result.output == "6.0\n"
+    assert "leaked shared_memory objects" in result.problem  # python's exit: the tracker warns
