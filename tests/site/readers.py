@@ -108,6 +108,7 @@ def debian13_readers_python(folder: Path, *requirements: str) -> Reader:
     (nobody, umask 002: a file's mode, a read-only file), and sees 8 CPUs
     (PYTHON_CPU_COUNT), where the first reader sees this machine's."""
     reader = Reader("", DEBIAN13)
+    (DEBIAN13 / "dev" / "shm").chmod(0o1777)  # as on a reader's system (debootstrap leaves it root's alone)
     made = subprocess.run([CHROOT, str(DEBIAN13), "python3", "-m", "venv", "--without-pip", reader.inside(folder)],
                           capture_output=True, text=True, check=False)
     if made.returncode:
