@@ -49,12 +49,8 @@ from __future__ import annotations
 import __future__
 
 import ast
-import builtins
 import contextlib
 import functools
-import importlib
-import importlib.abc
-import importlib.machinery
 import io
 import json
 import linecache
@@ -413,26 +409,20 @@ def _run_blocks(
 ) -> dict[str, Any]:
     """Run the blocks, report each; the namespace they ran in."""
     module: types.ModuleType | None = None
+    shell: reader.Shell | None = None  # a notebook's IPython names
     raised_at = None  # line of the block that raised, in the current chain
     script = _Script()  # a block and its continuations are one script: lines and __future__ go on
     for block in request["blocks"]:
         line = block["line"]
         if module is None or not (block["continuation"] or notebook):
-            module = types.ModuleType("__main__")
-            module.__dict__.update(__builtins__=builtins, __annotations__={})
-            if notebook:  # IPython's names: In, Out, _i, exit, get_ipython...
-                shell = reader.Shell(module.__dict__)
-            else:  # as a python reading a script from stdin has them
-                module.__dict__.update(__file__=CODE_NAME, __cached__=None,
-                                       __loader__=importlib.machinery.BuiltinImporter)
-            sys.modules["__main__"] = module
+            module, shell = reader.main_module(notebook)
             raised_at = None
             script = _Script()
         elif raised_at is not None and not notebook:
             send({"line": line, "not_run": f"not run: it continues the block at line {raised_at}, which raised"})
             continue
         error = displayed = None
-        if notebook:  # Jupyter names each cell's code apart: a warning shows again in the next cell
+        if shell is not None:  # Jupyter names each cell's code apart: a warning shows again in the next cell
             module.__dict__.pop("__warningregistry__", None)
             shell.before(block["code"])
         try:

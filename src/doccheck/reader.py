@@ -195,6 +195,20 @@ class Unshowable:
         return None
 
 
+def main_module(notebook: bool) -> tuple[types.ModuleType, Shell | None]:
+    """A fresh __main__, put in sys.modules, with the names the reader's python gives it: a
+    script's (`__file__` is <stdin>), or IPython's in a notebook, kept by the Shell returned."""
+    module = types.ModuleType("__main__")
+    module.__dict__.update(__builtins__=builtins, __annotations__={})
+    shell = None
+    if notebook:
+        shell = Shell(module.__dict__)
+    else:  # as a python reading a script from stdin has them
+        module.__dict__.update(__file__=CODE_NAME, __cached__=None, __loader__=importlib.machinery.BuiltinImporter)
+    sys.modules["__main__"] = module
+    return module, shell
+
+
 class Shell:
     """What IPython keeps in a notebook's namespace: its __doc__, In and Out, the sources of the
     cells before (_i, _ii, _iii: IPython sets them before each cell, over a loop variable of the
@@ -245,12 +259,16 @@ def cell_name(code: str) -> str:
     finds a function's source there, and a traceback shows the cell's lines."""
     import zlib
 
-    name = os.path.join(tempfile.gettempdir(), f"ipykernel_{os.getpid()}", f"{zlib.crc32(code.encode())}.py")
+    name = os.path.join(_cells_folder(), f"{zlib.crc32(code.encode())}.py")
     linecache.cache[name] = (len(code), None, code.splitlines(keepends=True), name)
     return name
 
 
 def is_a_blocks(filename: str | None) -> bool:
     """Whether `filename` names a block's code, in either reading."""
-    return filename == CODE_NAME or (filename or "").startswith(
-        os.path.join(tempfile.gettempdir(), f"ipykernel_{os.getpid()}", ""))
+    return filename == CODE_NAME or (filename or "").startswith(os.path.join(_cells_folder(), ""))
+
+
+def _cells_folder() -> str:
+    """Where ipykernel names its cells' files: a folder of the kernel's in the temporary directory."""
+    return os.path.join(tempfile.gettempdir(), f"ipykernel_{os.getpid()}")

@@ -30,12 +30,17 @@ def fresh_python(folder: Path, *install: str, pip: bool = False) -> str:
     """A new venv in `folder` holding what `uv pip install *install` puts there and nothing
     else (pip too, with `pip`, as a reader's Jupyter has it). Returns its python."""
     python = str(folder / "bin" / "python")
-    made = [UV, "venv", "--quiet", *(["--seed"] if pip else []), "--python", sys.executable, str(folder)]
-    for command in (made, [UV, "pip", "install", "--quiet", "--python", python, *install]):
-        done = subprocess.run(command, capture_output=True, text=True, check=False)
-        if done.returncode:
-            raise RuntimeError(f"{' '.join(command)} failed:\n{done.stderr}")
+    _run([UV, "venv", "--quiet", *(["--seed"] if pip else []), "--python", sys.executable, str(folder)])
+    _run([UV, "pip", "install", "--quiet", "--python", python, *install])
     return python
+
+
+def _run(command: list[str]) -> str:
+    """What `command` printed; its error output in the exception if it fails."""
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode:
+        raise RuntimeError(f"{' '.join(command)} failed:\n{done.stderr}")
+    return done.stdout
 
 
 def readers_python(folder: Path, *requirements: str, lowest: bool = False) -> str:
@@ -109,20 +114,13 @@ def debian13_readers_python(folder: Path, *requirements: str) -> Reader:
     (PYTHON_CPU_COUNT), where the first reader sees this machine's."""
     reader = Reader("", DEBIAN13)
     (DEBIAN13 / "dev" / "shm").chmod(0o1777)  # as on a reader's system (debootstrap leaves it root's alone)
-    made = subprocess.run([CHROOT, str(DEBIAN13), "python3", "-m", "venv", "--without-pip", reader.inside(folder)],
-                          capture_output=True, text=True, check=False)
-    if made.returncode:
-        raise RuntimeError(f"python3 -m venv in the Debian 13 root failed:\n{made.stderr}")
+    _run([CHROOT, str(DEBIAN13), "python3", "-m", "venv", "--without-pip", reader.inside(folder)])
     (packages,) = folder.glob("lib/python3.*/site-packages")
     version = packages.parent.name.removeprefix("python")
-    command = [UV, "pip", "install", "--quiet", "--target", str(packages), "--python-version", version,
-               "--python-platform", f"{platform.machine()}-manylinux_2_28", str(site_wheel()), *requirements]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
-    if done.returncode:
-        raise RuntimeError(f"{' '.join(command)} failed:\n{done.stderr}")
+    _run([UV, "pip", "install", "--quiet", "--target", str(packages), "--python-version", version,
+          "--python-platform", f"{platform.machine()}-manylinux_2_28", str(site_wheel()), *requirements])
     python = reader.inside(folder / "bin" / "python")
-    probe = subprocess.run([CHROOT, str(DEBIAN13), python, "-c", CPU_PROBE], capture_output=True, text=True, check=True)
-    available = probe.stdout.split()
+    available = _run([CHROOT, str(DEBIAN13), python, "-c", CPU_PROBE]).split()
     wider = [feature for feature in available if feature != "X86_V3"]  # above AVX2
     off = " ".join(wider or available)
     name = f"Debian 13's python {version}, as nobody" + (f", NumPy without {off}" if off else "")
